@@ -1,0 +1,229 @@
+//! How each step ended: as later steps of a run see it, and as the caller sees it afterwards.
+
+use std::error::Error as StdError;
+
+use crate::check::{Reason, SkipReason};
+
+/// How an earlier step ended, as the later steps of the same run see it.
+///
+/// While a run goes on, every earlier step either ran its job or was skipped by its
+/// pre-check: a cancel or a job failure would have stopped the run. A `match` on it has no
+/// other case.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::Outcome;
+///
+/// // The statement's new record id, or the id its pre-check found.
+/// fn statement_id(outcome: &Outcome<Option<u64>, u64>) -> Option<u64> {
+///     match outcome {
+///         Outcome::Ran { output, .. } => Some(*output),
+///         Outcome::Skipped { check, .. } => *check,
+///     }
+/// }
+///
+/// assert_eq!(statement_id(&Outcome::Ran { check: None, output: 9 }), Some(9));
+/// let found = Outcome::Skipped { check: Some(4), reason: "exists".into() };
+/// assert_eq!(statement_id(&found), Some(4));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome<P, J, R = Reason> {
+    /// The pre-check passed and the job succeeded.
+    Ran {
+        /// The pre-check's output.
+        check: P,
+        /// The job's output.
+        output: J,
+    },
+    /// The pre-check skipped the job.
+    Skipped {
+        /// The pre-check's output.
+        check: P,
+        /// The reason the pre-check gave.
+        reason: R,
+    },
+}
+
+impl<P, J, R> Outcome<P, J, R> {
+    /// The pre-check's output.
+    pub fn check(&self) -> &P {
+        match self {
+            Outcome::Ran { check, .. } | Outcome::Skipped { check, .. } => check,
+        }
+    }
+
+    /// The job's output, if the job ran.
+    pub fn output(&self) -> Option<&J> {
+        match self {
+            Outcome::Ran { output, .. } => Some(output),
+            Outcome::Skipped { .. } => None,
+        }
+    }
+
+    /// The skip reason, if the pre-check skipped the job.
+    pub fn reason(&self) -> Option<&R> {
+        match self {
+            Outcome::Ran { .. } => None,
+            Outcome::Skipped { reason, .. } => Some(reason),
+        }
+    }
+}
+
+/// How a step ended, as the data bag of a finished run records it.
+///
+/// Unlike [`Outcome`], a finished run may also have stopped at this step or before it. The
+/// error of a step that stopped the run is the run's runtime error, not part of the entry.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{Check, Entry, Pipeline, Reason, markers};
+///
+/// markers! {
+///     /// Finds the customer.
+///     pub Find = "find";
+///     /// Sends the mail.
+///     pub Notify = "notify";
+/// }
+///
+/// let pipeline = Pipeline::<u32>::new()
+///     .step(Find, |_| Check::Cancel(5_u32, Reason::new("customer blocked")), |_| Ok(()))
+///     .job(Notify, |_| Ok(()));
+/// let report = pipeline.run(&1, &());
+/// assert!(matches!(report.bag().get(Find), Entry::Canceled { check: 5 }));
+/// assert!(matches!(report.bag().get(Notify), Entry::NotReached));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry<P, J, R = Reason> {
+    /// The pre-check passed and the job succeeded.
+    Ran {
+        /// The pre-check's output.
+        check: P,
+        /// The job's output.
+        output: J,
+    },
+    /// The pre-check skipped the job and the run went on.
+    Skipped {
+        /// The pre-check's output.
+        check: P,
+        /// The reason the pre-check gave.
+        reason: R,
+    },
+    /// The pre-check canceled the run; its reason is the source of the runtime error.
+    Canceled {
+        /// The pre-check's output.
+        check: P,
+    },
+    /// The pre-check passed, then the job failed or panicked; the runtime error says which.
+    Failed {
+        /// The pre-check's output.
+        check: P,
+    },
+    /// The step did not start because the run stopped earlier, or a pre-check panicked.
+    NotReached,
+}
+
+impl<P, J, R> Entry<P, J, R> {
+    /// The pre-check's output, if the pre-check returned.
+    pub fn check(&self) -> Option<&P> {
+        match self {
+            Entry::Ran { check, .. }
+            | Entry::Skipped { check, .. }
+            | Entry::Canceled { check }
+            | Entry::Failed { check } => Some(check),
+            Entry::NotReached => None,
+        }
+    }
+
+    /// The job's output, if the job ran and succeeded.
+    pub fn output(&self) -> Option<&J> {
+        match self {
+            Entry::Ran { output, .. } => Some(output),
+            _ => None,
+        }
+    }
+
+    /// The skip reason, if the pre-check skipped the job.
+    pub fn reason(&self) -> Option<&R> {
+        match self {
+            Entry::Skipped { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// Moves the outputs into an [`Outcome`] if the step ran or was skipped.
+    pub fn into_outcome(self) -> Option<Outcome<P, J, R>> {
+        match self {
+            Entry::Ran { check, output } => Some(Outcome::Ran { check, output }),
+            Entry::Skipped { check, reason } => Some(Outcome::Skipped { check, reason }),
+            _ => None,
+        }
+    }
+}
+
+impl<P, J, R> From<Outcome<P, J, R>> for Entry<P, J, R> {
+    fn from(outcome: Outcome<P, J, R>) -> Self {
+        match outcome {
+            Outcome::Ran { check, output } => Entry::Ran { check, output },
+            Outcome::Skipped { check, reason } => Entry::Skipped { check, reason },
+        }
+    }
+}
+
+/// What a data bag value offers to lookups that do not know its exact type: the job output
+/// by type and the skip reason as an error.
+///
+/// Implemented by [`Outcome`] and [`Entry`]; sealed.
+pub trait StepValue: crate::sealed::Sealed {
+    /// The pre-check output type.
+    type Check;
+    /// The job output type.
+    type Output;
+
+    /// The pre-check's output, if the pre-check returned.
+    fn check_output(&self) -> Option<&Self::Check>;
+
+    /// The job's output, if the job ran and succeeded.
+    fn job_output(&self) -> Option<&Self::Output>;
+
+    /// The skip reason as an error, if the pre-check skipped the job.
+    fn skip_error(&self) -> Option<&(dyn StdError + Send + Sync + 'static)>;
+}
+
+impl<P, J, R> crate::sealed::Sealed for Outcome<P, J, R> {}
+impl<P, J, R> crate::sealed::Sealed for Entry<P, J, R> {}
+
+impl<P, J, R: SkipReason> StepValue for Outcome<P, J, R> {
+    type Check = P;
+    type Output = J;
+
+    fn check_output(&self) -> Option<&P> {
+        Some(self.check())
+    }
+
+    fn job_output(&self) -> Option<&J> {
+        self.output()
+    }
+
+    fn skip_error(&self) -> Option<&(dyn StdError + Send + Sync + 'static)> {
+        self.reason().map(SkipReason::as_error)
+    }
+}
+
+impl<P, J, R: SkipReason> StepValue for Entry<P, J, R> {
+    type Check = P;
+    type Output = J;
+
+    fn check_output(&self) -> Option<&P> {
+        self.check()
+    }
+
+    fn job_output(&self) -> Option<&J> {
+        self.output()
+    }
+
+    fn skip_error(&self) -> Option<&(dyn StdError + Send + Sync + 'static)> {
+        self.reason().map(SkipReason::as_error)
+    }
+}

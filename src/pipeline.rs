@@ -1,0 +1,366 @@
+//! The typed pipeline: a builder that composes steps and runs them fully monomorphized.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use frunk::{HCons, HNil};
+
+use crate::bag::{Bag, Entries};
+use crate::cancel::{CancelToken, Signal};
+use crate::chain::private::{CatchPanics, Guard, RunState, Unguarded};
+use crate::chain::{Chain, Link};
+use crate::check::Check;
+use crate::error::BoxError;
+use crate::marker::Marker;
+use crate::report::Report;
+use crate::step::{Context, FnStep, JobStep, Step};
+
+/// A fixed sequence of steps over input records of type `I`, with shared resources of type
+/// `Env`.
+///
+/// Each builder call adds one step at the end and returns a pipeline of a new type, which
+/// records the step and its output types. A run calls each step's pre-check and then, if it
+/// passes, its job, in the order the steps were added. It allocates nothing of its own and
+/// calls every callback statically.
+///
+/// # Order
+///
+/// Steps run in the order they were added. A step can read the outcome of every step added
+/// before it, and of no other: naming itself or a later step does not compile.
+///
+/// # Examples
+///
+/// ```
+/// use std::collections::HashMap;
+/// use choreograph::{Check, Entry, Outcome, Pipeline, Reason, markers};
+///
+/// struct Line {
+///     statement: &'static str,
+///     amount: i64,
+/// }
+///
+/// struct Db {
+///     statements: HashMap<&'static str, u64>,
+/// }
+///
+/// markers! {
+///     /// Finds or creates the statement.
+///     pub CreateStatement = "create statement";
+///     /// Books the line on it.
+///     pub CreateLine = "create statement line";
+/// }
+///
+/// let pipeline = Pipeline::<Line, Db>::new()
+///     .step(
+///         CreateStatement,
+///         |cx| match cx.env().statements.get(cx.input().statement) {
+///             Some(&id) => Check::Skip(Some(id), Reason::new("statement exists")),
+///             None => Check::Pass(None),
+///         },
+///         |cx| Ok(cx.env().statements.len() as u64 + 1),
+///     )
+///     .job(CreateLine, |cx| {
+///         let statement = match cx.bag().get(CreateStatement) {
+///             Outcome::Ran { output, .. } => *output,
+///             Outcome::Skipped { check, .. } => check.expect("the pre-check found it"),
+///         };
+///         Ok((statement, cx.input().amount))
+///     });
+///
+/// let db = Db { statements: HashMap::from([("a", 1)]) };
+/// let report = pipeline.run(&Line { statement: "a", amount: 5 }, &db);
+/// assert!(report.is_ok());
+/// assert_eq!(report.execution_errors().count(), 1);
+/// assert!(matches!(report.bag().get(CreateLine), Entry::Ran { output: (1, 5), .. }));
+/// ```
+pub struct Pipeline<I: ?Sized, Env: ?Sized = (), C = HNil> {
+    chain: C,
+    types: PhantomData<fn(&I, &Env)>,
+}
+
+impl<I: ?Sized, Env: ?Sized> Pipeline<I, Env, HNil> {
+    /// Creates a pipeline without steps.
+    pub const fn new() -> Self {
+        Pipeline {
+            chain: HNil,
+            types: PhantomData,
+        }
+    }
+}
+
+impl<I: ?Sized, Env: ?Sized> Default for Pipeline<I, Env, HNil> {
+    fn default() -> Self {
+        Pipeline::new()
+    }
+}
+
+/// The pipeline type after adding step `S` to chain `C`.
+type Extended<I, Env, C, S, Index> = Pipeline<I, Env, HCons<Link<S, Index>, C>>;
+
+/// The data bag that the next step added to chain `C` reads.
+type EarlierBag<C, I, Env> = Bag<<C as Chain<I, Env>>::Done>;
+
+impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
+    /// Adds a step made of a marker, a pre-check and a job, written as closures.
+    ///
+    /// Both closures receive the step's [`Context`]: the input, the environment, and the
+    /// outcomes of the earlier steps. The pre-check returns a [`Check`] with its output; the
+    /// job returns its output or an error, which stops the run.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{Check, Pipeline, Reason, markers};
+    ///
+    /// markers! {
+    ///     /// Charges the card unless the amount is zero.
+    ///     pub Charge = "charge";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<u64>::new().step(
+    ///     Charge,
+    ///     |cx| {
+    ///         if *cx.input() == 0 {
+    ///             Check::Skip((), Reason::new("nothing to charge"))
+    ///         } else {
+    ///             Check::Pass(())
+    ///         }
+    ///     },
+    ///     |cx| Ok(format!("charged {}", cx.input())),
+    /// );
+    /// assert_eq!(pipeline.run(&0, &()).execution_errors().count(), 1);
+    /// assert!(pipeline.run(&3, &()).bag().get(Charge).output().is_some());
+    /// ```
+    pub fn step<M, P, O, Pre, Job>(
+        self,
+        marker: M,
+        pre_check: Pre,
+        job: Job,
+    ) -> Extended<I, Env, C, FnStep<M, Pre, Job>, ()>
+    where
+        M: Marker,
+        Pre: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Check<P>,
+        Job: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Result<O, BoxError>,
+    {
+        let _ = marker;
+        self.push(FnStep::new(pre_check, job))
+    }
+
+    /// Adds a step whose pre-check always passes with output `()`, and whose job is the
+    /// closure.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{Pipeline, markers};
+    ///
+    /// markers! {
+    ///     /// Doubles the input.
+    ///     pub Double = "double";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<u64>::new().job(Double, |cx| Ok(cx.input() * 2));
+    /// assert_eq!(pipeline.run(&21, &()).bag().get(Double).output(), Some(&42));
+    /// ```
+    pub fn job<M, O, Job>(self, marker: M, job: Job) -> Extended<I, Env, C, JobStep<M, Job>, ()>
+    where
+        M: Marker,
+        Job: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Result<O, BoxError>,
+    {
+        let _ = marker;
+        self.push(JobStep::new(job))
+    }
+
+    /// Adds a step written as a type that implements [`Step`].
+    ///
+    /// `Index` is inferred: it records where the step's bag lookups point.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    /// use choreograph::{Check, Context, Pipeline, Reason, Step, markers};
+    ///
+    /// markers! {
+    ///     /// Counts the characters.
+    ///     pub Count = "count";
+    /// }
+    ///
+    /// struct CountStep;
+    ///
+    /// impl<Env, B> Step<str, Env, B> for CountStep {
+    ///     type Marker = Count;
+    ///     type Check = ();
+    ///     type Reason = Reason;
+    ///     type Output = usize;
+    ///     type Error = Infallible;
+    ///
+    ///     fn pre_check(&self, _: Context<'_, str, Env, B>) -> Check<()> {
+    ///         Check::Pass(())
+    ///     }
+    ///
+    ///     fn job(&self, cx: Context<'_, str, Env, B>) -> Result<usize, Infallible> {
+    ///         Ok(cx.input().chars().count())
+    ///     }
+    /// }
+    ///
+    /// let pipeline = Pipeline::<str>::new().add(CountStep);
+    /// assert_eq!(pipeline.run("héllo", &()).bag().get(Count).output(), Some(&5));
+    /// ```
+    pub fn add<S, Index>(self, step: S) -> Extended<I, Env, C, S, Index>
+    where
+        S: Step<I, Env, EarlierBag<C, I, Env>, Index>,
+    {
+        self.push(step)
+    }
+
+    fn push<S, Index>(self, step: S) -> Extended<I, Env, C, S, Index> {
+        Pipeline {
+            chain: HCons {
+                head: Link::new(step),
+                tail: self.chain,
+            },
+            types: PhantomData,
+        }
+    }
+
+    /// The number of steps.
+    pub const fn len(&self) -> usize {
+        C::LEN
+    }
+
+    /// Returns whether the pipeline has no step.
+    pub const fn is_empty(&self) -> bool {
+        C::LEN == 0
+    }
+
+    /// The chain of steps, newest first.
+    pub fn chain(&self) -> &C {
+        &self.chain
+    }
+
+    /// Runs every step once for `input`, and returns the report: the data bag, the
+    /// runtime error if the run stopped, and through the bag the execution errors.
+    ///
+    /// A panic in a callback unwinds to the caller; the concurrent runners catch it
+    /// instead and report it as [`Error::Panicked`](crate::Error::Panicked).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{Pipeline, markers};
+    ///
+    /// markers! {
+    ///     /// Parses the input.
+    ///     pub Parse = "parse";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<str>::new().job(Parse, |cx| Ok(cx.input().parse::<u8>()?));
+    /// assert!(pipeline.run("7", &()).is_ok());
+    /// assert!(pipeline.run("seven", &()).error().is_some());
+    /// ```
+    #[inline]
+    pub fn run(&self, input: &I, env: &Env) -> Report<C::Final> {
+        let signal = Signal::default();
+        self.run_on::<Unguarded>(input, env, &signal)
+    }
+
+    /// Runs every step once for `input`, stopping before the next step once `token` is
+    /// canceled or its deadline has passed.
+    ///
+    /// A callback's [`Context::cancel`] cancels `token` itself, and with it every run that
+    /// shares it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{CancelToken, Error, Pipeline, markers};
+    ///
+    /// markers! {
+    ///     /// Gives up.
+    ///     pub GiveUp = "give up";
+    ///     /// Never runs.
+    ///     pub Later = "later";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<()>::new()
+    ///     .job(GiveUp, |cx| {
+    ///         cx.cancel();
+    ///         Ok(())
+    ///     })
+    ///     .job(Later, |_| Ok(()));
+    /// let token = CancelToken::new();
+    /// let report = pipeline.run_with(&(), &(), &token);
+    /// assert!(matches!(report.error(), Some(Error::Canceled { step, .. }) if step.index() == 1));
+    /// assert!(token.is_canceled());
+    /// ```
+    #[inline]
+    pub fn run_with(&self, input: &I, env: &Env, token: &CancelToken) -> Report<C::Final> {
+        self.run_on::<Unguarded>(input, env, token.signal())
+    }
+
+    /// Runs every step once, catching a panic in a callback as
+    /// [`Error::Panicked`](crate::Error::Panicked).
+    #[inline]
+    pub(crate) fn run_catching(
+        &self,
+        input: &I,
+        env: &Env,
+        token: &CancelToken,
+    ) -> Report<C::Final> {
+        self.run_on::<CatchPanics>(input, env, token.signal())
+    }
+
+    #[inline(always)]
+    fn run_on<G: Guard>(&self, input: &I, env: &Env, signal: &Signal) -> Report<C::Final> {
+        let state = RunState { input, env, signal };
+        match self.chain.run::<G>(&state) {
+            Ok(done) => Report::new(Bag(C::settle(done.0)), None),
+            Err(halt) => Report::new(Bag(halt.bag), Some(halt.error)),
+        }
+    }
+
+    /// The names of the steps, in the order they run.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{Pipeline, markers};
+    ///
+    /// markers! {
+    ///     /// First.
+    ///     pub A = "a";
+    ///     /// Second.
+    ///     pub B = "b";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<()>::new().job(A, |_| Ok(())).job(B, |_| Ok(()));
+    /// assert_eq!(pipeline.step_names().collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
+    pub fn step_names(&self) -> impl ExactSizeIterator<Item = &'static str> + use<I, Env, C>
+    where
+        C::Final: Entries,
+    {
+        (0..C::LEN).map(|index| C::Final::name_at(index).unwrap_or_default())
+    }
+}
+
+impl<I: ?Sized, Env: ?Sized, C: Clone> Clone for Pipeline<I, Env, C> {
+    fn clone(&self) -> Self {
+        Pipeline {
+            chain: self.chain.clone(),
+            types: PhantomData,
+        }
+    }
+}
+
+impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> fmt::Debug for Pipeline<I, Env, C>
+where
+    C::Final: Entries,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("steps", &self.step_names().collect::<Vec<_>>())
+            .finish()
+    }
+}

@@ -1,0 +1,276 @@
+//! The step trait, the context its callbacks receive, and the steps built from closures.
+
+use std::marker::PhantomData;
+
+use crate::cancel::Signal;
+use crate::check::{Check, Reason, SkipReason};
+use crate::error::BoxError;
+use crate::marker::Marker;
+
+/// What a step's callbacks can reach: the input record, the environment, the outcomes of
+/// the earlier steps and the run's cancellation.
+///
+/// `B` is the data bag of the earlier steps; [`bag`](Context::bag) reads it with typed
+/// accessors.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{Outcome, Pipeline, markers};
+///
+/// struct Rates {
+///     euro_per_dollar: f64,
+/// }
+///
+/// markers! {
+///     /// Converts the amount.
+///     pub Convert = "convert";
+///     /// Rounds the converted amount.
+///     pub Round = "round";
+/// }
+///
+/// let pipeline = Pipeline::<f64, Rates>::new()
+///     .job(Convert, |cx| Ok(cx.input() * cx.env().euro_per_dollar))
+///     .job(Round, |cx| match cx.bag().get(Convert) {
+///         Outcome::Ran { output, .. } => Ok(output.round() as i64),
+///         Outcome::Skipped { .. } => Ok(0),
+///     });
+/// let report = pipeline.run(&10.0, &Rates { euro_per_dollar: 0.94 });
+/// assert_eq!(report.bag().get(Round).output(), Some(&9));
+/// ```
+pub struct Context<'a, I: ?Sized, Env: ?Sized, B> {
+    input: &'a I,
+    env: &'a Env,
+    bag: &'a B,
+    signal: &'a Signal,
+}
+
+impl<'a, I: ?Sized, Env: ?Sized, B> Context<'a, I, Env, B> {
+    pub(crate) fn new(input: &'a I, env: &'a Env, bag: &'a B, signal: &'a Signal) -> Self {
+        Context {
+            input,
+            env,
+            bag,
+            signal,
+        }
+    }
+
+    /// The record this run processes.
+    pub fn input(&self) -> &'a I {
+        self.input
+    }
+
+    /// The shared resources the caller handed to the run.
+    pub fn env(&self) -> &'a Env {
+        self.env
+    }
+
+    /// The outcomes of the earlier steps of this run.
+    pub fn bag(&self) -> &'a B {
+        self.bag
+    }
+
+    /// Cancels the run: the current step finishes, and the run stops before the next one
+    /// with [`Error::Canceled`](crate::Error::Canceled).
+    ///
+    /// When the run was given a [`CancelToken`](crate::CancelToken), the token is canceled,
+    /// so every other run that shares it stops too.
+    pub fn cancel(&self) {
+        self.signal.cancel();
+    }
+
+    /// Returns whether the run was canceled or its deadline has passed.
+    pub fn is_canceled(&self) -> bool {
+        self.signal.poll().is_some()
+    }
+}
+
+impl<I: ?Sized, Env: ?Sized, B> Clone for Context<'_, I, Env, B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I: ?Sized, Env: ?Sized, B> Copy for Context<'_, I, Env, B> {}
+
+/// A step written as a type: a marker, a pre-check and a job.
+///
+/// `I` is the input type, `Env` the environment type and `B` the data bag of the earlier
+/// steps. A step that reads no earlier step implements the trait for every `B`. A step
+/// that reads an earlier step adds a bound [`Lookup<M, Index>`](crate::Lookup) on the bag's
+/// list and takes `Index` as the trait's last parameter, which the compiler infers.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{Bag, Check, Context, Lookup, Outcome, Pipeline, Reason, Step, markers};
+///
+/// markers! {
+///     /// Rejects negative amounts.
+///     pub Validate = "validate";
+///     /// Books the amount.
+///     pub Book = "book";
+/// }
+///
+/// struct ValidateStep;
+///
+/// impl<B> Step<i64, (), B> for ValidateStep {
+///     type Marker = Validate;
+///     type Check = ();
+///     type Reason = Reason;
+///     type Output = i64;
+///     type Error = std::convert::Infallible;
+///
+///     fn pre_check(&self, cx: Context<'_, i64, (), B>) -> Check<(), Reason> {
+///         if *cx.input() < 0 {
+///             Check::Cancel((), Reason::new("negative amount"))
+///         } else {
+///             Check::Pass(())
+///         }
+///     }
+///
+///     fn job(&self, cx: Context<'_, i64, (), B>) -> Result<i64, Self::Error> {
+///         Ok(*cx.input())
+///     }
+/// }
+///
+/// struct BookStep;
+///
+/// impl<L, Index> Step<i64, (), Bag<L>, Index> for BookStep
+/// where
+///     L: Lookup<Validate, Index, Value = Outcome<(), i64>>,
+/// {
+///     type Marker = Book;
+///     type Check = ();
+///     type Reason = Reason;
+///     type Output = String;
+///     type Error = std::convert::Infallible;
+///
+///     fn pre_check(&self, _: Context<'_, i64, (), Bag<L>>) -> Check<(), Reason> {
+///         Check::Pass(())
+///     }
+///
+///     fn job(&self, cx: Context<'_, i64, (), Bag<L>>) -> Result<String, Self::Error> {
+///         let amount = cx.bag().get(Validate).output().copied().unwrap_or(0);
+///         Ok(format!("booked {amount}"))
+///     }
+/// }
+///
+/// let pipeline = Pipeline::<i64>::new().add(ValidateStep).add(BookStep);
+/// let report = pipeline.run(&5, &());
+/// assert_eq!(report.bag().get(Book).output().map(String::as_str), Some("booked 5"));
+/// assert!(pipeline.run(&-5, &()).error().is_some());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a step for input `{I}` and environment `{Env}`",
+    label = "not a step of this pipeline",
+    note = "implement `choreograph::Step<{I}, {Env}, B>` for `{Self}`, or pass closures to \
+            `Pipeline::step`"
+)]
+pub trait Step<I: ?Sized, Env: ?Sized, B, Index = ()> {
+    /// The marker that names the step and addresses its outcome.
+    type Marker: Marker;
+    /// The pre-check's output, stored in every case.
+    type Check;
+    /// The reason the pre-check gives for skipping or canceling.
+    type Reason: SkipReason;
+    /// The job's output.
+    type Output;
+    /// The job's error, kept as the source of [`Error::JobFailed`](crate::Error::JobFailed).
+    type Error: Into<BoxError>;
+
+    /// Decides whether the job runs: pass, skip or cancel the whole run.
+    fn pre_check(&self, cx: Context<'_, I, Env, B>) -> Check<Self::Check, Self::Reason>;
+
+    /// Does the work of the step.
+    ///
+    /// # Errors
+    ///
+    /// An error stops the run with [`Error::JobFailed`](crate::Error::JobFailed).
+    fn job(&self, cx: Context<'_, I, Env, B>) -> Result<Self::Output, Self::Error>;
+}
+
+/// A step made of a marker and two closures, built by
+/// [`Pipeline::step`](crate::Pipeline::step).
+#[derive(Clone, Copy)]
+pub struct FnStep<M, C, J> {
+    pre_check: C,
+    job: J,
+    marker: PhantomData<fn() -> M>,
+}
+
+impl<M, C, J> FnStep<M, C, J> {
+    pub(crate) fn new(pre_check: C, job: J) -> Self {
+        FnStep {
+            pre_check,
+            job,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<I, Env, B, M, C, J, P, O> Step<I, Env, B> for FnStep<M, C, J>
+where
+    I: ?Sized,
+    Env: ?Sized,
+    M: Marker,
+    C: Fn(Context<'_, I, Env, B>) -> Check<P>,
+    J: Fn(Context<'_, I, Env, B>) -> Result<O, BoxError>,
+{
+    type Marker = M;
+    type Check = P;
+    type Reason = Reason;
+    type Output = O;
+    type Error = BoxError;
+
+    #[inline(always)]
+    fn pre_check(&self, cx: Context<'_, I, Env, B>) -> Check<P> {
+        (self.pre_check)(cx)
+    }
+
+    #[inline(always)]
+    fn job(&self, cx: Context<'_, I, Env, B>) -> Result<O, BoxError> {
+        (self.job)(cx)
+    }
+}
+
+/// A step whose pre-check always passes with output `()`, built by
+/// [`Pipeline::job`](crate::Pipeline::job).
+#[derive(Clone, Copy)]
+pub struct JobStep<M, J> {
+    job: J,
+    marker: PhantomData<fn() -> M>,
+}
+
+impl<M, J> JobStep<M, J> {
+    pub(crate) fn new(job: J) -> Self {
+        JobStep {
+            job,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<I, Env, B, M, J, O> Step<I, Env, B> for JobStep<M, J>
+where
+    I: ?Sized,
+    Env: ?Sized,
+    M: Marker,
+    J: Fn(Context<'_, I, Env, B>) -> Result<O, BoxError>,
+{
+    type Marker = M;
+    type Check = ();
+    type Reason = Reason;
+    type Output = O;
+    type Error = BoxError;
+
+    #[inline(always)]
+    fn pre_check(&self, _: Context<'_, I, Env, B>) -> Check<()> {
+        Check::Pass(())
+    }
+
+    #[inline(always)]
+    fn job(&self, cx: Context<'_, I, Env, B>) -> Result<O, BoxError> {
+        (self.job)(cx)
+    }
+}
