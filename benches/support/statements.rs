@@ -1,0 +1,219 @@
+//! Scenario c: importing statement lines in memory.
+//!
+//! Step 1, "import statement", looks the line's statement up in the ledger; its pre-check
+//! skips the job when the statement exists and outputs its record number, and its job
+//! creates a record id string. Step 2, "add line", reads step 1's outcome and adds the
+//! line's amount to the ledger's total.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use choreograph::{BoxError, Check, Reason, SkipReason};
+
+use super::naive::{NaiveDecision, NaiveStep};
+
+/// The number of distinct input lines; runs cycle through them.
+pub const LINES: usize = 1_000;
+
+/// The number of those lines whose statement the ledger already holds.
+pub const KNOWN_STATEMENTS: usize = 500;
+
+/// One input record.
+pub struct Line {
+    pub statement_id: String,
+    pub amount: f64,
+}
+
+/// The environment: the known statements and the running total.
+pub struct Ledger {
+    statements: HashMap<String, u64>,
+    total_bits: AtomicU64,
+}
+
+impl Ledger {
+    /// The record number of the statement `statement_id`, if the ledger holds it.
+    #[inline]
+    pub fn find(&self, statement_id: &str) -> Option<u64> {
+        self.statements.get(statement_id).copied()
+    }
+
+    /// Adds `amount` to the total, from any thread.
+    #[inline]
+    pub fn add(&self, amount: f64) {
+        let _ = self
+            .total_bits
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                Some((f64::from_bits(bits) + amount).to_bits())
+            });
+    }
+
+    /// The sum of every amount added so far.
+    pub fn total(&self) -> f64 {
+        f64::from_bits(self.total_bits.load(Ordering::Relaxed))
+    }
+}
+
+/// The [`LINES`] input lines, statement ids `statement-0000` up, amounts in steps of 0.25.
+pub fn lines() -> Vec<Line> {
+    (0..LINES)
+        .map(|index| Line {
+            statement_id: format!("statement-{index:04}"),
+            amount: index as f64 * 0.25,
+        })
+        .collect()
+}
+
+/// A ledger holding the statements of [`KNOWN_STATEMENTS`] of the [`lines`], picked by a
+/// fixed pseudo-random shuffle so that skips do not alternate in a pattern.
+pub fn ledger() -> Ledger {
+    let mut order: Vec<usize> = (0..LINES).collect();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for index in (1..order.len()).rev() {
+        // xorshift64: a fixed, dependency-free sequence.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        order.swap(index, (state % (index as u64 + 1)) as usize);
+    }
+    let statements = order[..KNOWN_STATEMENTS]
+        .iter()
+        .zip(1..)
+        .map(|(&line, record)| (format!("statement-{line:04}"), record))
+        .collect();
+    Ledger {
+        statements,
+        total_bits: AtomicU64::new(0.0_f64.to_bits()),
+    }
+}
+
+/// Step 1's name.
+pub const IMPORT_STATEMENT: &str = "import statement";
+
+/// Step 2's name.
+pub const ADD_LINE: &str = "add line";
+
+/// Step 1's pre-check: skips when the ledger holds the statement, with its record number.
+#[inline]
+pub fn find_statement(line: &Line, ledger: &Ledger) -> Check<Option<u64>> {
+    match ledger.find(&line.statement_id) {
+        Some(record) => Check::Skip(Some(record), Reason::new("statement exists")),
+        None => Check::Pass(None),
+    }
+}
+
+/// Step 1's job: the new statement's record id.
+#[inline]
+pub fn create_statement(line: &Line) -> Result<String, BoxError> {
+    let mut record_id = String::with_capacity(4 + line.statement_id.len());
+    record_id.push_str("rec-");
+    record_id.push_str(&line.statement_id);
+    Ok(record_id)
+}
+
+/// The statement a line is added to: the one step 1 created, or the one its pre-check found.
+pub enum Statement<'a> {
+    Created(&'a str),
+    Found(u64),
+}
+
+/// Step 2's job, once step 1's outcome is read: adds the amount, and returns whether step 1
+/// created the statement.
+#[inline]
+pub fn add_line(
+    statement: Option<Statement<'_>>,
+    line: &Line,
+    ledger: &Ledger,
+) -> Result<bool, BoxError> {
+    let Some(statement) = statement else {
+        return Err("no record of the statement from step `import statement`".into());
+    };
+    ledger.add(line.amount);
+    Ok(matches!(statement, Statement::Created(_)))
+}
+
+/// Both steps written by hand, with the same callbacks and the same stops as a pipeline:
+/// the pre-check's output, the new record id if the job ran, and step 2's output.
+#[inline]
+pub fn import_by_hand(
+    line: &Line,
+    ledger: &Ledger,
+) -> Result<(Option<u64>, Option<String>, bool), BoxError> {
+    let (found, record_id) = match find_statement(line, ledger) {
+        Check::Pass(found) => (found, Some(create_statement(line)?)),
+        Check::Skip(found, _) => (found, None),
+        Check::Cancel(_, reason) => return Err(reason.into_error()),
+    };
+    let statement = match &record_id {
+        Some(record_id) => Some(Statement::Created(record_id)),
+        None => found.map(Statement::Found),
+    };
+    let created = add_line(statement, line, ledger)?;
+    Ok((found, record_id, created))
+}
+
+/// Both steps for the naive baseline, around the same callbacks.
+pub fn naive_steps() -> Vec<NaiveStep<Line, Ledger>> {
+    vec![
+        NaiveStep {
+            name: IMPORT_STATEMENT.to_owned(),
+            pre_check: Box::new(|line, ledger, _| match find_statement(line, ledger) {
+                Check::Pass(found) => (Box::new(found), NaiveDecision::Pass),
+                Check::Skip(found, reason) => {
+                    (Box::new(found), NaiveDecision::Skip(reason.into_error()))
+                }
+                Check::Cancel(found, reason) => {
+                    (Box::new(found), NaiveDecision::Cancel(reason.into_error()))
+                }
+            }),
+            job: Box::new(|line, _, _| Ok(Box::new(create_statement(line)?))),
+        },
+        NaiveStep {
+            name: ADD_LINE.to_owned(),
+            pre_check: Box::new(|_, _, _| (Box::new(()), NaiveDecision::Pass)),
+            job: Box::new(|line, ledger, run| {
+                let statement = match run.output::<String>(IMPORT_STATEMENT) {
+                    Some(record_id) => Some(Statement::Created(record_id)),
+                    None => run
+                        .check::<Option<u64>>(IMPORT_STATEMENT)
+                        .and_then(|found| found.map(Statement::Found)),
+                };
+                Ok(Box::new(add_line(statement, line, ledger)?))
+            }),
+        },
+    ]
+}
+
+choreograph::markers! {
+    /// Step 1 of the statement import.
+    pub ImportStatement = IMPORT_STATEMENT;
+    /// Step 2 of the statement import.
+    pub AddLine = ADD_LINE;
+}
+
+/// Builds the statement import as a typed [`Pipeline`](choreograph::Pipeline) over the same
+/// callbacks. A macro, because the pipeline's type names closures.
+macro_rules! statement_pipeline {
+    () => {{
+        use choreograph::{Outcome, Pipeline};
+        use $crate::support::statements::{
+            AddLine, ImportStatement, Ledger, Line, Statement, add_line, create_statement,
+            find_statement,
+        };
+
+        Pipeline::<Line, Ledger>::new()
+            .step(
+                ImportStatement,
+                |cx| find_statement(cx.input(), cx.env()),
+                |cx| create_statement(cx.input()),
+            )
+            .job(AddLine, |cx| {
+                let statement = match cx.bag().get(ImportStatement) {
+                    Outcome::Ran { output, .. } => Some(Statement::Created(output)),
+                    Outcome::Skipped { check, .. } => check.map(Statement::Found),
+                };
+                add_line(statement, cx.input(), cx.env())
+            })
+    }};
+}
+
+pub(crate) use statement_pipeline;
