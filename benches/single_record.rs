@@ -147,8 +147,8 @@ fn statement_import(criterion: &mut Criterion) {
     scenario.finish();
 }
 
-/// What a caller reads from one import: whether it succeeded, the new record id and step 2's
-/// output. Every variant passes the same values to `black_box`.
+/// Passes what a caller reads from one import to `black_box`: whether it succeeded, the new
+/// record id and step 2's output. Every variant of scenario c reads these three values.
 #[inline(always)]
 fn consume(ok: bool, record_id: Option<&str>, created: Option<bool>) {
     black_box(ok);

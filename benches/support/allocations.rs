@@ -23,7 +23,7 @@ impl CountingAllocator {
 }
 
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged, so
-// `System`'s guarantees hold; counting touches only two atomics and never allocates.
+// `System`'s guarantees hold. Counting touches only two atomics and never allocates.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         self.count();

@@ -35,7 +35,7 @@ struct Row {
 }
 
 /// Creates the criterion instance every bench binary uses: 1 s of warm-up and 3 s of
-/// measurement per variant, unless the command line says otherwise.
+/// measurement per variant, unless command-line options set other times.
 pub fn criterion() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -66,7 +66,7 @@ impl<'a> Scenario<'a> {
         }
     }
 
-    /// The criterion group, to change its settings.
+    /// Returns the criterion group, to change its settings.
     pub fn group(&mut self) -> &mut BenchmarkGroup<'a, WallTime> {
         &mut self.group
     }
@@ -74,11 +74,12 @@ impl<'a> Scenario<'a> {
     /// Counts the allocations of `routine`, then times it.
     ///
     /// Each call of `routine` processes the scenario's records and returns what they
-    /// produced; criterion passes the result to `black_box` and drops it inside the timed
-    /// loop, so every variant pays for dropping its own results.
+    /// produced. The timed loop passes the result to `black_box` and drops it, so every
+    /// variant pays for dropping its own results.
     pub fn variant<R>(&mut self, variant: &'static str, mut routine: impl FnMut() -> R) {
         if let Some(selected) = selected_for_instructions() {
             if selected.scenario == self.name && selected.variant == variant {
+                println!("records per call: {}", self.records_per_call);
                 call_repeatedly(&mut routine, selected.calls);
                 std::process::exit(0);
             }

@@ -1,4 +1,4 @@
-//! What the bench binaries share: the counting allocator, the harness that times each
+//! Code shared by the bench binaries: the counting allocator, the harness that times each
 //! variant and prints the tables, and the scenarios' data and callbacks.
 
 // Each bench binary uses a part of these modules.

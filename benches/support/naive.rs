@@ -43,12 +43,12 @@ pub struct NaiveRun {
 }
 
 impl NaiveRun {
-    /// The job output of step `name`, if it ran and has type `T`.
+    /// Returns the job output of step `name`, if it ran and has type `T`.
     pub fn output<T: 'static>(&self, name: &str) -> Option<&T> {
         self.outputs.get(name)?.downcast_ref()
     }
 
-    /// The pre-check output of step `name`, if it has type `T`.
+    /// Returns the pre-check output of step `name`, if it has type `T`.
     pub fn check<T: 'static>(&self, name: &str) -> Option<&T> {
         self.checks.get(name)?.downcast_ref()
     }

@@ -1,6 +1,6 @@
 //! Scenario c: importing statement lines in memory.
 //!
-//! Step 1, "import statement", looks the line's statement up in the ledger; its pre-check
+//! Step 1, "import statement", looks the line's statement up in the ledger. Its pre-check
 //! skips the job when the statement exists and outputs its record number, and its job
 //! creates a record id string. Step 2, "add line", reads step 1's outcome and adds the
 //! line's amount to the ledger's total.
@@ -31,7 +31,7 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// The record number of the statement `statement_id`, if the ledger holds it.
+    /// Returns the record number of the statement `statement_id`, if the ledger contains it.
     #[inline]
     pub fn find(&self, statement_id: &str) -> Option<u64> {
         self.statements.get(statement_id).copied()
@@ -47,13 +47,14 @@ impl Ledger {
             });
     }
 
-    /// The sum of every amount added so far.
+    /// Returns the sum of every amount added so far.
     pub fn total(&self) -> f64 {
         f64::from_bits(self.total_bits.load(Ordering::Relaxed))
     }
 }
 
-/// The [`LINES`] input lines, statement ids `statement-0000` up, amounts in steps of 0.25.
+/// Creates the [`LINES`] input lines: statement ids `statement-0000` up, amounts in steps
+/// of 0.25.
 pub fn lines() -> Vec<Line> {
     (0..LINES)
         .map(|index| Line {
@@ -63,8 +64,8 @@ pub fn lines() -> Vec<Line> {
         .collect()
 }
 
-/// A ledger holding the statements of [`KNOWN_STATEMENTS`] of the [`lines`], picked by a
-/// fixed pseudo-random shuffle so that skips do not alternate in a pattern.
+/// Creates a ledger that contains the statements of [`KNOWN_STATEMENTS`] of the [`lines`],
+/// picked by a fixed pseudo-random shuffle so that skips do not alternate in a pattern.
 pub fn ledger() -> Ledger {
     let mut order: Vec<usize> = (0..LINES).collect();
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -92,7 +93,7 @@ pub const IMPORT_STATEMENT: &str = "import statement";
 /// Step 2's name.
 pub const ADD_LINE: &str = "add line";
 
-/// Step 1's pre-check: skips when the ledger holds the statement, with its record number.
+/// Step 1's pre-check: skips when the ledger contains the statement, with its record number.
 #[inline]
 pub fn find_statement(line: &Line, ledger: &Ledger) -> Check<Option<u64>> {
     match ledger.find(&line.statement_id) {

@@ -4,13 +4,13 @@ use choreograph::{BoxError, Check, SkipReason};
 
 use super::naive::{NaiveDecision, NaiveStep};
 
-/// The pre-check of every trivial step.
+/// Passes: the pre-check of every trivial step.
 #[inline]
 pub fn pass() -> Check<()> {
     Check::Pass(())
 }
 
-/// The job of every trivial step.
+/// Returns `Ok(())`: the job of every trivial step.
 #[inline]
 pub fn done() -> Result<(), BoxError> {
     Ok(())
