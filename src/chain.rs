@@ -72,6 +72,9 @@ pub trait Chain<I: ?Sized, Env: ?Sized>: Sealed {
 
     #[doc(hidden)]
     fn settle(done: Self::Done) -> Self::Final;
+
+    #[doc(hidden)]
+    fn not_reached() -> Self::Final;
 }
 
 impl<I: ?Sized, Env: ?Sized> Chain<I, Env> for HNil {
@@ -90,6 +93,10 @@ impl<I: ?Sized, Env: ?Sized> Chain<I, Env> for HNil {
     #[inline(always)]
     fn settle(done: HNil) -> HNil {
         done
+    }
+
+    fn not_reached() -> HNil {
+        HNil
     }
 }
 
@@ -192,6 +199,13 @@ where
         HCons {
             head: Slot::new(Entry::from(done.head.into_value())),
             tail: Tail::settle(done.tail),
+        }
+    }
+
+    fn not_reached() -> Self::Final {
+        HCons {
+            head: Slot::new(Entry::NotReached),
+            tail: Tail::not_reached(),
         }
     }
 }
