@@ -97,8 +97,8 @@ impl<I: ?Sized, Env: ?Sized> Default for Pipeline<I, Env, HNil> {
 /// The pipeline type after adding step `S` to chain `C`.
 type Extended<I, Env, C, S, Index> = Pipeline<I, Env, HCons<Link<S, Index>, C>>;
 
-/// The data bag that the next step added to chain `C` reads.
-type EarlierBag<C, I, Env> = Bag<<C as Chain<I, Env>>::Done>;
+/// The slots that the next step added to chain `C` reads.
+type EarlierSlots<C, I, Env> = <C as Chain<I, Env>>::Slots;
 
 impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// Adds a step made of a marker, a pre-check and a job, written as closures.
@@ -139,8 +139,8 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     ) -> Extended<I, Env, C, FnStep<M, Pre, Job>, ()>
     where
         M: Marker,
-        Pre: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Check<P>,
-        Job: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Result<O, BoxError>,
+        Pre: Fn(Context<'_, I, Env, EarlierSlots<C, I, Env>>) -> Check<P>,
+        Job: Fn(Context<'_, I, Env, EarlierSlots<C, I, Env>>) -> Result<O, BoxError>,
     {
         let _ = marker;
         self.push(FnStep::new(pre_check, job))
@@ -165,7 +165,7 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     pub fn job<M, O, Job>(self, marker: M, job: Job) -> Extended<I, Env, C, JobStep<M, Job>, ()>
     where
         M: Marker,
-        Job: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Result<O, BoxError>,
+        Job: Fn(Context<'_, I, Env, EarlierSlots<C, I, Env>>) -> Result<O, BoxError>,
     {
         let _ = marker;
         self.push(JobStep::new(job))
@@ -204,12 +204,12 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     ///     }
     /// }
     ///
-    /// let pipeline = Pipeline::<str>::new().add(CountStep);
+    /// let pipeline = Pipeline::<str>::new().add_step(CountStep);
     /// assert_eq!(pipeline.run("héllo", &()).bag().get(Count).output(), Some(&5));
     /// ```
-    pub fn add<S, Index>(self, step: S) -> Extended<I, Env, C, S, Index>
+    pub fn add_step<S, Index>(self, step: S) -> Extended<I, Env, C, S, Index>
     where
-        S: Step<I, Env, EarlierBag<C, I, Env>, Index>,
+        S: Step<I, Env, EarlierSlots<C, I, Env>, Index>,
     {
         self.push(step)
     }
@@ -260,7 +260,7 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// assert!(pipeline.run("seven", &()).error().is_some());
     /// ```
     #[inline]
-    pub fn run(&self, input: &I, env: &Env) -> Report<C::Final> {
+    pub fn run(&self, input: &I, env: &Env) -> Report<C::Slots> {
         let signal = Signal::default();
         self.run_on::<Unguarded>(input, env, &signal)
     }
@@ -295,29 +295,47 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// assert!(token.is_canceled());
     /// ```
     #[inline]
-    pub fn run_with(&self, input: &I, env: &Env, token: &CancelToken) -> Report<C::Final> {
+    pub fn run_with(&self, input: &I, env: &Env, token: &CancelToken) -> Report<C::Slots> {
         self.run_on::<Unguarded>(input, env, token.signal())
     }
 
-    /// Runs every step once, catching a panic in a callback as
-    /// [`Error::Panicked`](crate::Error::Panicked).
+    /// Runs every step once like [`run_with`](Pipeline::run_with), and turns a panic in a
+    /// callback into [`Error::Panicked`](crate::Error::Panicked) with the step's name and the
+    /// panic message, instead of unwinding to the caller.
+    ///
+    /// The panic hook still runs, so the default hook prints the panic to stderr. The step
+    /// whose job panicked has the entry [`Entry::Failed`](crate::Entry::Failed); one whose
+    /// pre-check panicked has [`Entry::NotReached`](crate::Entry::NotReached).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{CancelToken, Error, Pipeline, markers};
+    ///
+    /// markers! {
+    ///     /// Divides 100 by the input.
+    ///     pub Divide = "divide";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<u32>::new().job(Divide, |cx| Ok(100 / *cx.input()));
+    /// let report = pipeline.run_catch_unwind(&0, &(), &CancelToken::new());
+    /// assert!(matches!(
+    ///     report.error(),
+    ///     Some(Error::Panicked { step, message, .. })
+    ///         if step.name() == "divide" && message.contains("divide by zero")
+    /// ));
+    /// ```
     #[inline]
-    pub(crate) fn run_catching(
-        &self,
-        input: &I,
-        env: &Env,
-        token: &CancelToken,
-    ) -> Report<C::Final> {
+    pub fn run_catch_unwind(&self, input: &I, env: &Env, token: &CancelToken) -> Report<C::Slots> {
         self.run_on::<CatchPanics>(input, env, token.signal())
     }
 
     #[inline(always)]
-    fn run_on<G: Guard>(&self, input: &I, env: &Env, signal: &Signal) -> Report<C::Final> {
+    fn run_on<G: Guard>(&self, input: &I, env: &Env, signal: &Signal) -> Report<C::Slots> {
         let state = RunState { input, env, signal };
-        match self.chain.run::<G>(&state) {
-            Ok(done) => Report::new(Bag(C::settle(done.0)), None),
-            Err(halt) => Report::new(Bag(halt.bag), Some(halt.error)),
-        }
+        let mut slots = C::NOT_REACHED;
+        let error = self.chain.run::<G>(&mut slots, &state).err();
+        Report::new(Bag(slots), error)
     }
 
     /// The names of the steps, in the order they run.
@@ -339,9 +357,9 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// ```
     pub fn step_names(&self) -> impl ExactSizeIterator<Item = &'static str> + use<I, Env, C>
     where
-        C::Final: Entries,
+        C::Slots: Entries,
     {
-        (0..C::LEN).map(|index| C::Final::name_at(index).unwrap_or_default())
+        (0..C::LEN).map(|index| C::Slots::name_at(index).unwrap_or_default())
     }
 }
 
@@ -356,7 +374,7 @@ impl<I: ?Sized, Env: ?Sized, C: Clone> Clone for Pipeline<I, Env, C> {
 
 impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> fmt::Debug for Pipeline<I, Env, C>
 where
-    C::Final: Entries,
+    C::Slots: Entries,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pipeline")

@@ -258,7 +258,7 @@ impl<B> Step<u32, (), B> for CancelOnOdd {
 fn panic_outside_callbacks_is_run_panicked() {
     let pipeline = Arc::new(
         Pipeline::<u32>::new()
-            .add(CancelOnOdd)
+            .add_step(CancelOnOdd)
             .job(Second, |_| Ok(())),
     );
     let results: Vec<_> = pipeline
@@ -518,7 +518,7 @@ fn ordered_mode_bounds_buffered_records() {
 /// A pipeline whose first job cancels the run on input 10, with a call count per input.
 fn canceling_pipeline(
     calls: &Arc<Vec<AtomicUsize>>,
-) -> Arc<Pipeline<u64, (), impl Chain<u64, (), Final: Send> + Send + Sync + 'static>> {
+) -> Arc<Pipeline<u64, (), impl Chain<u64, (), Slots: Send> + Send + Sync + 'static>> {
     let (first_check, first_job, second_check, second_job) = (
         Arc::clone(calls),
         Arc::clone(calls),

@@ -14,14 +14,14 @@ use crate::report::Report;
 
 /// The result stream of a pipeline with chain `C` over the inputs of `It`.
 type PipelineResults<It, I, Env, C> =
-    Results<<It as IntoIterator>::IntoIter, Report<<C as Chain<I, Env>>::Final>>;
+    Results<<It as IntoIterator>::IntoIter, Report<<C as Chain<I, Env>>::Slots>>;
 
 impl<I, Env, C> Pipeline<I, Env, C>
 where
     I: ?Sized + 'static,
     Env: ?Sized + 'static,
     C: Chain<I, Env> + Send + Sync + 'static,
-    C::Final: Send + 'static,
+    C::Slots: Send + 'static,
 {
     /// Creates the options to run this pipeline over many inputs on worker threads.
     ///
@@ -107,7 +107,7 @@ where
     I: ?Sized + 'static,
     Env: ?Sized + 'static,
     C: Chain<I, Env> + Send + Sync + 'static,
-    C::Final: Send + 'static,
+    C::Slots: Send + 'static,
 {
     /// Runs the pipeline over every input on worker threads that share one environment.
     ///
@@ -286,14 +286,14 @@ where
         let settings = self.settings(inputs.size_hint().1);
         let pipeline = Arc::clone(&self.runner);
         let process = move |env: &W, input: &It::Item, token: &CancelToken| {
-            pipeline.run_catching(input.borrow(), env.borrow(), token)
+            pipeline.run_catch_unwind(input.borrow(), env.borrow(), token)
         };
         let pool = Pool::start(
             settings.workers,
             &self.cancel,
             make_env,
             process,
-            |message| Report::new(Bag(C::not_reached()), Some(Error::RunPanicked { message })),
+            |message| Report::new(Bag(C::NOT_REACHED), Some(Error::RunPanicked { message })),
         )?;
         Ok(Results::new(
             inputs,
