@@ -41,7 +41,7 @@ impl Calls {
     }
 }
 
-/// A deterministic pseudo-random number below `bound` for `seed` (SplitMix64).
+/// Returns a deterministic pseudo-random number below `bound` for `seed` (SplitMix64).
 fn scatter(seed: u64, bound: u64) -> u64 {
     let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -49,8 +49,8 @@ fn scatter(seed: u64, bound: u64) -> u64 {
     (z ^ (z >> 31)) % bound
 }
 
-/// Polls `done` until it returns true; the tests that use it would hang otherwise, which
-/// the test harness reports.
+/// Polls `done` every millisecond until it returns true. A test that waits for a state
+/// which never comes hangs here.
 fn wait_until(done: impl Fn() -> bool) {
     while !done() {
         thread::sleep(Duration::from_millis(1));
@@ -515,7 +515,7 @@ fn ordered_mode_bounds_buffered_records() {
     assert_eq!(pulled_while_blocked, (4, 3));
 }
 
-/// A pipeline whose first job cancels the run on input 10, with a call count per input.
+/// Builds a pipeline whose first job cancels the run on input 10, counting calls per input.
 fn canceling_pipeline(
     calls: &Arc<Vec<AtomicUsize>>,
 ) -> Arc<Pipeline<u64, (), impl Chain<u64, (), Slots: Send> + Send + Sync + 'static>> {
@@ -558,7 +558,7 @@ fn canceling_pipeline(
     )
 }
 
-/// The index of the step a record was canceled before, or `None` if it finished.
+/// Returns the index of the step a record was canceled before, or `None` if it finished.
 fn canceled_before(error: Option<&Error>) -> Option<usize> {
     match error {
         None => None,

@@ -1,7 +1,7 @@
 //! Peak memory of a concurrent run does not grow with the input count.
 //!
 //! A counting global allocator tracks the bytes and allocations alive at any moment and
-//! their peaks. This binary holds one test, so no other test allocates while it measures.
+//! their peaks. This binary contains one test, so no other test allocates while it measures.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
@@ -78,8 +78,8 @@ markers! {
     pub Measure = "measure";
 }
 
-/// The growth of live bytes and allocations at their peak over the start of a run of
-/// `count` records, whose results the consumer reads and drops at once.
+/// Runs `count` records, reading and dropping each result at once, and returns how far
+/// the live bytes and allocations rose above their level at the start.
 fn peak_growth(count: u64) -> (usize, usize) {
     let pipeline = Arc::new(
         Pipeline::<u64>::new()
@@ -124,9 +124,9 @@ fn peak_memory_independent_of_input_count() {
 
     // Four workers and a buffer of four keep at most eight records outstanding, so the
     // peak is their strings, a few queue blocks and the threads' own state: 13,000 to
-    // 23,000 bytes in debug builds on x86-64 Linux. The slack covers the timing of the threads,
-    // which decides how many queue blocks are alive at once; records that piled up would
-    // instead add at least 24 bytes each, 24 MB for the larger run.
+    // 23,000 bytes in debug builds on x86-64 Linux. The slack covers the timing of the
+    // threads, which decides how many queue blocks are alive at once. Records that piled
+    // up would instead add at least 24 bytes each, so 24 MB for the larger run.
     assert!(
         large_bytes <= small_bytes + 32 * 1024,
         "peak growth {large_bytes} bytes for 1,000,000 records, {small_bytes} for 10,000"

@@ -1,8 +1,8 @@
 //! Many records at once: a pipeline's steps run over a sequence of inputs on worker threads.
 //!
-//! [`Concurrent`] holds the options of such a run; its `run` methods start the workers and
-//! return [`Results`], an iterator of [`Processed`] records in finishing order or, on
-//! request, in input order.
+//! [`Concurrent`] contains the options of such a run, and its `run` methods start the
+//! workers and return [`Results`], an iterator of [`Processed`] records in finishing order
+//! or, on request, in input order.
 //!
 //! # Design
 //!
@@ -187,7 +187,7 @@ impl<R: ?Sized> Concurrent<R> {
     ///
     /// The default is the worker count. At most the worker count plus this buffer size of
     /// inputs are pulled and not yet returned at any time, which bounds the memory a run
-    /// uses whatever the input count. In input order, that window also holds the records
+    /// uses whatever the input count. In input order, that window also contains the records
     /// that finished before an earlier one: a slow record makes the workers idle once the
     /// window is full.
     ///
@@ -326,7 +326,7 @@ struct Settings {
     ordered: bool,
 }
 
-/// The available parallelism, or 1 when the platform cannot tell.
+/// Returns the available parallelism, or 1 when the platform cannot report it.
 fn default_workers() -> usize {
     std::thread::available_parallelism().map_or(1, NonZero::get)
 }

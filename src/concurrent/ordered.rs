@@ -4,8 +4,8 @@ use std::collections::VecDeque;
 
 /// Items that arrive out of order, held until every earlier position has arrived.
 ///
-/// Slot `i` holds the item at position `next + i`. The caller bounds the buffer: it only
-/// inserts positions below `next` plus its window, so the buffer never holds more items
+/// Slot `i` contains the item at position `next + i`. The caller bounds the buffer: it only
+/// inserts positions below `next` plus its window, so the buffer never contains more items
 /// than the window.
 #[derive(Debug)]
 pub(crate) struct Reorder<T> {

@@ -217,9 +217,8 @@ where
     /// # Errors
     ///
     /// Returns [`Error::WorkerStartFailed`] for the lowest-numbered worker whose thread
-    /// cannot be spawned, or whose `make_env` returns an error or panics; the error's
-    /// source is the factory's error. No input is pulled then, and every worker thread
-    /// has ended.
+    /// cannot be spawned, or whose `make_env` returns an error or panics. Its source is
+    /// the factory's error. No input is pulled then, and every worker thread has ended.
     ///
     /// # Examples
     ///
@@ -269,8 +268,8 @@ where
         self.start(inputs, move |worker| make_env(worker).map_err(Into::into))
     }
 
-    /// Starts the workers, each with the value `make_env` builds, which lends the
-    /// environment.
+    /// Starts the workers, each with the value that `make_env` builds for it, and which
+    /// the pipeline borrows as its environment.
     fn start<It, W, F>(
         &self,
         inputs: It,

@@ -1,13 +1,13 @@
 //! The worker threads of one concurrent run, and the channels that connect them to the
 //! consumer.
 //!
-//! The engine knows nothing of pipelines. It is given three closures: one that builds a
+//! The engine does not depend on pipelines. It takes three closures: one that builds a
 //! worker's environment on the worker's thread, one that processes an input, and one that
 //! turns a panic which escaped the processing into an output. The consumer hands out
 //! numbered inputs through one task queue that every worker takes from, and reads outputs
 //! from one result queue that every worker sends to. Both queues are unbounded
 //! `crossbeam-channel` queues: the consumer alone decides how many inputs are in flight,
-//! so neither queue ever holds more than that many items.
+//! so neither queue ever contains more than that many items.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -35,7 +35,7 @@ struct Work<F, P, R> {
     recover: R,
 }
 
-/// What a worker reports once it has built its environment, or failed to.
+/// The message a worker sends once it has built its environment, or failed to.
 type Started = Result<(), Error>;
 
 /// The running workers of one concurrent run.
@@ -239,8 +239,8 @@ impl<In, Out> Worker<In, Out> {
     }
 }
 
-/// The message of a caught panic. The payload is dropped here, and a panic in its own
-/// `Drop` is caught too, so that the worker goes on.
+/// Extracts the message of a caught panic and drops the payload. A panic in the payload's
+/// own `Drop` is caught too, so that the worker goes on.
 fn take_message(payload: Box<dyn Any + Send>) -> String {
     let message = panic_message(payload.as_ref());
     if let Err(inner) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {

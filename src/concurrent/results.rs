@@ -9,7 +9,7 @@ use crate::concurrent::pool::{Pool, Task};
 /// One finished record of a concurrent run: the input, its position in the input sequence,
 /// and the report of its run.
 ///
-/// For a [`Pipeline`](crate::Pipeline), `R` is a [`Report`](crate::Report), which holds the
+/// For a [`Pipeline`](crate::Pipeline), `R` is a [`Report`](crate::Report), which contains the
 /// record's data bag, runtime error and execution errors.
 ///
 /// # Examples
@@ -93,10 +93,11 @@ enum Order<T> {
 /// A stream of finished records: an iterator that blocks until the next record finishes.
 ///
 /// Created by [`Concurrent::run`](crate::Concurrent::run) and its siblings. Inputs are
-/// pulled from the input iterator on the thread that calls [`next`](Iterator::next), only
-/// as fast as results are read: at most the worker count plus the buffer size are in
-/// flight or waiting to be read, so a consumer that stops reading makes the workers wait.
-/// Every input pulled yields exactly one result, and the stream ends after the last one.
+/// pulled from the input iterator on the thread that calls [`next`](Iterator::next), and
+/// only as fast as results are read. At most the worker count plus the buffer size of
+/// inputs are in flight or waiting to be read, so a consumer that stops reading makes the
+/// workers wait. Every input pulled yields exactly one result, and the stream ends after
+/// the last one.
 ///
 /// # Drop
 ///
