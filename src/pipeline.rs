@@ -207,6 +207,7 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// let pipeline = Pipeline::<str>::new().add(CountStep);
     /// assert_eq!(pipeline.run("héllo", &()).bag().get(Count).output(), Some(&5));
     /// ```
+    #[allow(clippy::should_implement_trait)] // a builder step, not arithmetic
     pub fn add<S, Index>(self, step: S) -> Extended<I, Env, C, S, Index>
     where
         S: Step<I, Env, EarlierBag<C, I, Env>, Index>,
@@ -302,6 +303,7 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// Runs every step once, catching a panic in a callback as
     /// [`Error::Panicked`](crate::Error::Panicked).
     #[inline]
+    #[allow(dead_code)] // NOTE: kept for the concurrent runner, which is not written yet.
     pub(crate) fn run_catching(
         &self,
         input: &I,
@@ -312,7 +314,12 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     }
 
     #[inline(always)]
-    fn run_on<G: Guard>(&self, input: &I, env: &Env, signal: &Signal) -> Report<C::Final> {
+    pub(crate) fn run_on<G: Guard>(
+        &self,
+        input: &I,
+        env: &Env,
+        signal: &Signal,
+    ) -> Report<C::Final> {
         let state = RunState { input, env, signal };
         match self.chain.run::<G>(&state) {
             Ok(done) => Report::new(Bag(C::settle(done.0)), None),
