@@ -1,5 +1,6 @@
 //! The typed data bag: every pre-check and job output of one run, addressed by step marker.
 
+use std::any::{Any, type_name};
 use std::error::Error as StdError;
 use std::fmt;
 use std::marker::PhantomData;
@@ -195,6 +196,79 @@ impl<M: Marker, V: StepValue, Tail: Entries> Entries for HCons<Slot<M, V>, Tail>
             self.head.value.skip_error()
         } else {
             self.tail.skip_error_at(index)
+        }
+    }
+}
+
+/// Position-based access to the pre-check and job outputs of a bag's slots as `&dyn Any`,
+/// for lookups that know a step only by name, such as the
+/// [`Coordinator`](crate::Coordinator)'s data bag.
+///
+/// Each value comes with the name of its type, as [`std::any::type_name`] gives it, so a
+/// lookup that asks for another type can say which type the step stored. Implemented for
+/// every bag list whose output types are `'static`. Sealed.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{AnyEntries, Pipeline, markers};
+///
+/// markers! {
+///     /// Parses the amount.
+///     pub Parse = "parse";
+/// }
+///
+/// let pipeline = Pipeline::<str>::new().job(Parse, |cx| Ok(cx.input().parse::<i64>()?));
+/// let report = pipeline.run("42", &());
+/// let slots = report.bag().as_hlist();
+/// let (output, type_name) = slots.output_at(0).expect("the job ran");
+/// assert_eq!(output.downcast_ref::<i64>(), Some(&42));
+/// assert_eq!(type_name, "i64");
+/// assert!(slots.output_at(1).is_none());
+/// ```
+pub trait AnyEntries: Entries {
+    /// The pre-check output of the step at `index` and its type name, if the pre-check
+    /// returned.
+    fn check_at(&self, index: usize) -> Option<(&dyn Any, &'static str)>;
+
+    /// The job output of the step at `index` and its type name, if the job ran and
+    /// succeeded.
+    fn output_at(&self, index: usize) -> Option<(&dyn Any, &'static str)>;
+}
+
+impl AnyEntries for HNil {
+    fn check_at(&self, _: usize) -> Option<(&dyn Any, &'static str)> {
+        None
+    }
+
+    fn output_at(&self, _: usize) -> Option<(&dyn Any, &'static str)> {
+        None
+    }
+}
+
+impl<M, V, Tail> AnyEntries for HCons<Slot<M, V>, Tail>
+where
+    M: Marker,
+    V: StepValue,
+    V::Check: Any,
+    V::Output: Any,
+    Tail: AnyEntries,
+{
+    fn check_at(&self, index: usize) -> Option<(&dyn Any, &'static str)> {
+        if index == Tail::LEN {
+            let check = self.head.value.check_output()?;
+            Some((check, type_name::<V::Check>()))
+        } else {
+            self.tail.check_at(index)
+        }
+    }
+
+    fn output_at(&self, index: usize) -> Option<(&dyn Any, &'static str)> {
+        if index == Tail::LEN {
+            let output = self.head.value.job_output()?;
+            Some((output, type_name::<V::Output>()))
+        } else {
+            self.tail.output_at(index)
         }
     }
 }
