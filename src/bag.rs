@@ -205,7 +205,7 @@ impl<M: Marker, V: StepValue, Tail: Entries> Entries for HCons<Slot<M, V>, Tail>
 /// [`Coordinator`](crate::Coordinator)'s data bag.
 ///
 /// Each value comes with the name of its type, as [`std::any::type_name`] gives it, so a
-/// lookup that asks for another type can say which type the step stored. Implemented for
+/// lookup that requests another type can report which type the step stored. Implemented for
 /// every bag list whose output types are `'static`. Sealed.
 ///
 /// # Examples
@@ -229,10 +229,44 @@ impl<M: Marker, V: StepValue, Tail: Entries> Entries for HCons<Slot<M, V>, Tail>
 pub trait AnyEntries: Entries {
     /// The pre-check output of the step at `index` and its type name, if the pre-check
     /// returned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{AnyEntries, Check, Pipeline, Reason, markers};
+    ///
+    /// markers! {
+    ///     /// Finds the record.
+    ///     pub Find = "find";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<u32>::new()
+    ///     .step(Find, |_| Check::Skip(7_u64, Reason::new("exists")), |_| Ok(()));
+    /// let report = pipeline.run(&1, &());
+    /// let (check, type_name) = report.bag().as_hlist().check_at(0).expect("it returned");
+    /// assert_eq!(check.downcast_ref::<u64>(), Some(&7));
+    /// assert_eq!(type_name, "u64");
+    /// ```
     fn check_at(&self, index: usize) -> Option<(&dyn Any, &'static str)>;
 
     /// The job output of the step at `index` and its type name, if the job ran and
     /// succeeded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{AnyEntries, Pipeline, markers};
+    ///
+    /// markers! {
+    ///     /// Counts the characters.
+    ///     pub Count = "count";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<str>::new().job(Count, |cx| Ok(cx.input().len()));
+    /// let report = pipeline.run("four", &());
+    /// let (output, _) = report.bag().as_hlist().output_at(0).expect("the job ran");
+    /// assert_eq!(output.downcast_ref::<usize>(), Some(&4));
+    /// ```
     fn output_at(&self, index: usize) -> Option<(&dyn Any, &'static str)>;
 }
 

@@ -37,7 +37,7 @@ struct Dummy(u8);
 
 type Step = DynStep<Tracker>;
 
-/// A step whose pre-check and job record their call and pass.
+/// Builds a step whose pre-check and job record their call and pass.
 fn tracked(name: &'static str) -> Step {
     Step::new(name)
         .pre_check(move |cx| {
@@ -50,7 +50,7 @@ fn tracked(name: &'static str) -> Step {
         })
 }
 
-/// A step whose pre-check records its call and skips with `Dummy(id)`.
+/// Builds a step whose pre-check records its call and skips with `Dummy(id)`.
 fn skipping(name: &'static str, id: u8) -> Step {
     tracked(name).pre_check(move |cx| {
         cx.env().record(name, Callback::PreCheck);
@@ -58,7 +58,7 @@ fn skipping(name: &'static str, id: u8) -> Step {
     })
 }
 
-/// A step whose job records its call and fails with `Dummy(id)`.
+/// Builds a step whose job records its call and fails with `Dummy(id)`.
 fn failing(name: &'static str, id: u8) -> Step {
     tracked(name).job(move |cx| -> Result<(), _> {
         cx.env().record(name, Callback::Job);
@@ -915,7 +915,7 @@ struct StatementLineExists;
 
 type DbStep = DynStep<Db>;
 
-/// The steps of the Go README's import example.
+/// Builds the steps of the Go README's import example.
 fn import_steps() -> [DbStep; 2] {
     let create_statement = DbStep::new("create statement")
         .pre_check_with(|cx, line: &StatementLine| {

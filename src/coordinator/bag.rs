@@ -10,7 +10,7 @@ use crate::coordinator::names::{StepNames, fold, matches_folded};
 use crate::coordinator::typed::ErasedBag;
 use crate::error::{Callback, Error, StepId};
 
-/// A stored output: a value of any `'static + Send + Sync` type that knows its type name.
+/// A stored output: a value of any `'static + Send + Sync` type that reports its type name.
 pub(crate) trait AnyValue: Any + Send + Sync {
     fn as_any(&self) -> &dyn Any;
     fn type_name(&self) -> &'static str;
@@ -70,7 +70,7 @@ struct Keyed {
     slot: Slot,
 }
 
-/// Where a name leads: to a step's position, or to data set under another name.
+/// The target of a name: a step's position, or data set under a name that is no step.
 #[derive(Clone, Copy)]
 enum Key {
     Step(usize),
@@ -85,11 +85,12 @@ enum Key {
 /// the steps before it through `cx.bag()`, and the caller reads the whole bag from the
 /// run's [`DynReport`](crate::DynReport).
 ///
-/// Names are compared after lowering each character with Unicode's simple lowercase mapping,
-/// as Go's `strings.ToLower` does: `STRAẞE` finds `straße`, `İSTANBUL` finds `istanbul`,
-/// `ΟΔΟΣ` finds `οδοσ`; but `STRASSE` does not find `straße`, and `οδος` with a final `ς`
-/// does not find `ΟΔΟΣ`. No locale rule applies. Steps with blank names are not reached by
-/// any name.
+/// Names are compared after lowering each character on its own with Unicode's simple
+/// lowercase mapping, as Go's `strings.ToLower` does. So `STRAẞE` finds `straße`,
+/// `İSTANBUL` finds `istanbul` and `ΟΔΟΣ` finds `οδοσ`. But `STRASSE` does not find
+/// `straße`, because lowercasing is not case folding, and `οδος` with a final `ς` does not
+/// find `ΟΔΟΣ`, because no context or locale rule applies. Steps with blank names are not
+/// reached by any name.
 ///
 /// The typed getters ([`job_data`](DataBag::job_data), [`pre_check_data`](DataBag::pre_check_data))
 /// downcast and report a wrong type or an unknown name as an [`Error`]; the `_any` getters
@@ -179,7 +180,7 @@ impl DataBag {
         }
     }
 
-    /// The job output of the step named `name` (ignoring case), as a `T`.
+    /// Looks up the job output of the step named `name` (ignoring case) as a `T`.
     ///
     /// Returns `Ok(None)` when the step stored no job output: its job did not run, failed,
     /// or returned `()`.
@@ -205,7 +206,7 @@ impl DataBag {
         self.typed_value(name, Callback::Job)
     }
 
-    /// The pre-check output of the step named `name` (ignoring case), as a `T`.
+    /// Looks up the pre-check output of the step named `name` (ignoring case) as a `T`.
     ///
     /// Returns `Ok(None)` when the step stored no pre-check output: the run stopped before
     /// it, or the pre-check returned `()`.
@@ -230,7 +231,7 @@ impl DataBag {
         self.typed_value(name, Callback::PreCheck)
     }
 
-    /// The job output of the step named `name` (ignoring case), if one is stored.
+    /// Looks up the job output of the step named `name` (ignoring case), if one is stored.
     ///
     /// # Examples
     ///
@@ -247,7 +248,8 @@ impl DataBag {
         self.value(key, Callback::Job).map(|(value, _)| value)
     }
 
-    /// The pre-check output of the step named `name` (ignoring case), if one is stored.
+    /// Looks up the pre-check output of the step named `name` (ignoring case), if one is
+    /// stored.
     ///
     /// # Examples
     ///
@@ -398,7 +400,7 @@ impl DataBag {
         }
     }
 
-    /// The id errors show for `key`. Data set under a name that is no step gets the
+    /// Builds the id that errors show for `key`. Data set under a name that is no step gets the
     /// positions after the last step, in the order the names were first set.
     fn step_id(&self, key: Key) -> StepId {
         match key {

@@ -12,7 +12,8 @@ use std::fmt;
 /// [`Error::UnassignableInput`](crate::Error::UnassignableInput).
 ///
 /// A run without a record takes `()`, the counterpart of Go's `nil` input:
-/// [`Input::none`] is `Input::new(&())`.
+/// [`Input::none`] is `Input::new(&())`. A boxed `dyn Any` passed by reference is a value
+/// of the box type; [`Input::from_dyn`] passes the value inside the box instead.
 ///
 /// # Examples
 ///

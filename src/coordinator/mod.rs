@@ -117,8 +117,18 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
     /// The largest worker count: a larger count given to
     /// [`with_workers`](Coordinator::with_workers) is lowered to it.
     ///
-    /// Each worker is a thread of its own, and 256 of them cover the usual cases, I/O-bound
-    /// callbacks included, without letting a mistyped count start thousands of threads.
+    /// Each worker is a thread of its own. The cap is fixed, not derived from the core
+    /// count, so it leaves room for callbacks that wait on I/O while a mistyped count still
+    /// cannot start thousands of threads.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::Coordinator;
+    ///
+    /// let coordinator = Coordinator::<()>::new().with_workers(usize::MAX);
+    /// assert_eq!(coordinator.workers(), Coordinator::<()>::MAX_WORKERS);
+    /// ```
     pub const MAX_WORKERS: usize = 256;
 
     /// Creates a coordinator without steps, whose worker count is the available
@@ -158,6 +168,9 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
     /// A run whose input is not an `I` calls no callback of the pipeline and stops with
     /// [`Error::UnassignableInput`] for the pipeline's first step. A step output of type
     /// `()` reads as no output.
+    ///
+    /// The bounds require `Send + Sync` steps and `'static + Send + Sync` outputs, so that
+    /// runs can share the coordinator across threads and send their reports to another.
     ///
     /// # Errors
     ///
@@ -242,8 +255,9 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
 
     /// Adds a step after the existing ones.
     ///
-    /// Step names are compared ignoring case, as [`DataBag`] describes; blank names (empty
-    /// or only white space) are allowed, several times, and shown in errors as `#<index>`.
+    /// Step names are compared ignoring case, as [`DataBag`] describes. Blank names (empty
+    /// or only white space) are allowed, also several times, and errors show them as
+    /// `#<index>`.
     ///
     /// # Errors
     ///
@@ -559,7 +573,8 @@ fn default_workers() -> usize {
         .min(Coordinator::<()>::MAX_WORKERS)
 }
 
-/// How a run calls callbacks, and whether the wrapped pipeline catches panics too.
+/// The panic handling of a run: callbacks called directly or with panics caught, for the
+/// dynamic steps and the wrapped pipeline alike.
 trait Mode: Guard {
     const CATCH_PANICS: bool;
 }
@@ -570,4 +585,87 @@ impl Mode for Unguarded {
 
 impl Mode for CatchPanics {
     const CATCH_PANICS: bool = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markers;
+
+    markers! {
+        /// Panics.
+        Explode = "explode";
+    }
+
+    #[test]
+    fn run_catching_reports_panicked_job() {
+        let mut coordinator = Coordinator::<()>::new();
+        coordinator
+            .add_step(DynStep::new("load").job(|_| Ok(1_u8)))
+            .unwrap();
+        coordinator
+            .add_step(DynStep::new("explode").job(|_| -> Result<(), _> { panic!("boom") }))
+            .unwrap();
+        coordinator.add_step(DynStep::new("never")).unwrap();
+
+        let report = coordinator.run_catching(Input::none(), &(), &CancelToken::new());
+
+        match report.error() {
+            Some(Error::Panicked {
+                step,
+                callback,
+                message,
+            }) => {
+                assert_eq!(step.index(), 1);
+                assert_eq!(*callback, Callback::Job);
+                assert_eq!(message, "boom");
+            }
+            other => panic!("expected a panic, got {other:?}"),
+        }
+        assert_eq!(report.bag().job_data::<u8>("load").unwrap(), Some(&1));
+        assert_eq!(report.execution_errors().count(), 0);
+    }
+
+    #[test]
+    fn run_catching_reports_panicked_pre_check() {
+        let mut coordinator = Coordinator::<()>::new();
+        coordinator
+            .add_step(
+                DynStep::new("explode").pre_check(|_| -> Check<()> { panic!("{} went wrong", 2) }),
+            )
+            .unwrap();
+
+        let report = coordinator.run_catching(Input::none(), &(), &CancelToken::new());
+
+        assert!(matches!(
+            report.error(),
+            Some(Error::Panicked { callback: Callback::PreCheck, message, .. })
+                if message == "2 went wrong"
+        ));
+    }
+
+    #[test]
+    fn run_catching_reports_panic_in_wrapped_pipeline() {
+        let pipeline = Pipeline::<u8>::new().job(Explode, |_| -> Result<(), _> { panic!("typed") });
+        let coordinator = Coordinator::from_pipeline(pipeline).unwrap();
+
+        let report = coordinator.run_catching(Input::new(&1_u8), &(), &CancelToken::new());
+
+        assert!(matches!(
+            report.error(),
+            Some(Error::Panicked { step, message, .. }) if step.index() == 0 && message == "typed"
+        ));
+    }
+
+    #[test]
+    fn run_without_steps_is_ok() {
+        let coordinator = Coordinator::<()>::new();
+        let token = CancelToken::new();
+        token.cancel();
+
+        let report = coordinator.run_with(&(), &(), &token);
+
+        assert!(report.is_ok());
+        assert_eq!(report.bag().step_names().len(), 0);
+    }
 }

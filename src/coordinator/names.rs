@@ -170,7 +170,7 @@ mod tests {
     }
 
     #[test]
-    fn full_lowercase_is_one_char_except_dotted_capital_i() {
+    fn full_lowercase_longer_only_for_dotted_i() {
         let longer: Vec<char> = (0..=u32::from(char::MAX))
             .filter_map(char::from_u32)
             .filter(|c| c.to_lowercase().count() != 1)
@@ -225,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn find_checks_names_with_equal_hash() {
+    fn find_among_many_names() {
         let mut names = StepNames::default();
         for index in 0..200 {
             names.push(Cow::Owned(format!("step {index}"))).unwrap();

@@ -10,7 +10,7 @@ use crate::coordinator::input::Input;
 use crate::error::BoxError;
 use crate::step::Context;
 
-/// What the callbacks of a [`DynStep`] receive: the run's [`Input`], the environment, the
+/// The context that the callbacks of a [`DynStep`] receive: the run's [`Input`], the environment, the
 /// [`DataBag`] of the run so far and the run's cancellation.
 ///
 /// It is the typed core's [`Context`] with a dynamic input and a name-keyed bag, so

@@ -37,7 +37,7 @@ where
     }
 }
 
-/// What a typed pipeline's run gives the coordinator: its final bag and its runtime error.
+/// The final bag and the runtime error of a typed pipeline's run.
 pub(crate) type TypedRun = (Box<dyn ErasedBag>, Option<Error>);
 
 /// A typed pipeline with its input, chain and bag types erased, for a coordinator whose
