@@ -50,7 +50,7 @@ unit_step!(Plain);
 unit_step!(Shared);
 unit_step!(Counter);
 
-type PipelineOf<S> = Pipeline<u32, (), HCons<Link<S, ()>, HNil>>;
+type PipelineOf<S> = Pipeline<u32, (), HCons<Link<S, ()>, HNil>, SlotsOf<u32>>;
 type SlotsOf<T> = HCons<Slot<Only, (), T, Reason>, HNil>;
 
 assert_impl_all!(PipelineOf<Plain>: Send, Sync, Clone);
