@@ -8,7 +8,7 @@ mod support;
 use std::hint::black_box;
 use std::time::SystemTime;
 
-use choreograph::{Pipeline, markers};
+use choreograph::{Coordinator, Pipeline, markers};
 use criterion::Criterion;
 
 use support::harness::{self, PLAIN_LOOP, Scenario};
@@ -45,13 +45,23 @@ fn two_trivial_steps(criterion: &mut Criterion) {
     let pipeline = Pipeline::<()>::new()
         .step(Step0, |_| pass(), |_| done())
         .step(Step1, |_| pass(), |_| done());
+    let coordinator = trivial::coordinator(2);
+    let wrapping = Coordinator::from_pipeline(pipeline.clone()).unwrap();
     let naive = trivial::naive_steps(2);
     assert!(pipeline.run(&(), &()).is_ok());
+    assert!(coordinator.run(&(), &()).is_ok());
+    assert!(wrapping.run(&(), &()).is_ok());
     assert!(run_naive(&naive, &(), &()).stopped.is_none());
 
     let mut scenario = Scenario::new(criterion, "a_two_trivial_steps", 1);
     scenario.variant(PLAIN_LOOP, || trivial::run_by_hand::<2>().is_ok());
     scenario.variant("pipeline", || pipeline.run(black_box(&()), &()).is_ok());
+    scenario.variant("coordinator", || {
+        coordinator.run(black_box(&()), &()).is_ok()
+    });
+    scenario.variant("coordinator_pipeline", || {
+        wrapping.run(black_box(&()), &()).is_ok()
+    });
     scenario.variant("naive_dyn", || {
         run_naive(&naive, black_box(&()), &()).stopped.is_none()
     });
@@ -70,13 +80,23 @@ fn ten_trivial_steps(criterion: &mut Criterion) {
         .step(Step7, |_| pass(), |_| done())
         .step(Step8, |_| pass(), |_| done())
         .step(Step9, |_| pass(), |_| done());
+    let coordinator = trivial::coordinator(10);
+    let wrapping = Coordinator::from_pipeline(pipeline.clone()).unwrap();
     let naive = trivial::naive_steps(10);
     assert!(pipeline.run(&(), &()).is_ok());
+    assert!(coordinator.run(&(), &()).is_ok());
+    assert!(wrapping.run(&(), &()).is_ok());
     assert!(run_naive(&naive, &(), &()).stopped.is_none());
 
     let mut scenario = Scenario::new(criterion, "b_ten_trivial_steps", 1);
     scenario.variant(PLAIN_LOOP, || trivial::run_by_hand::<10>().is_ok());
     scenario.variant("pipeline", || pipeline.run(black_box(&()), &()).is_ok());
+    scenario.variant("coordinator", || {
+        coordinator.run(black_box(&()), &()).is_ok()
+    });
+    scenario.variant("coordinator_pipeline", || {
+        wrapping.run(black_box(&()), &()).is_ok()
+    });
     scenario.variant("naive_dyn", || {
         run_naive(&naive, black_box(&()), &()).stopped.is_none()
     });
@@ -86,28 +106,28 @@ fn ten_trivial_steps(criterion: &mut Criterion) {
 fn statement_import(criterion: &mut Criterion) {
     let lines = statements::lines();
     let pipeline = statement_pipeline!();
+    let coordinator = statements::coordinator();
+    let wrapping = Coordinator::from_pipeline(statement_pipeline!()).unwrap();
     let naive = statements::naive_steps();
 
     // Every variant does the same work: same totals, same statements created.
-    let ledgers = [
-        statements::ledger(),
-        statements::ledger(),
-        statements::ledger(),
-    ];
-    let mut created = [0; 3];
+    let ledgers = [(); 5].map(|()| statements::ledger());
+    let mut created = [0; 5];
     for line in &lines {
         let (_, _, by_hand) = statements::import_by_hand(line, &ledgers[0]).unwrap();
         created[0] += usize::from(by_hand);
         let report = pipeline.run(line, &ledgers[1]);
         created[1] += usize::from(*report.bag().get(AddLine).output().unwrap());
-        let run = run_naive(&naive, line, &ledgers[2]);
-        created[2] += usize::from(*run.output::<bool>(ADD_LINE).unwrap());
+        let report = coordinator.run(line, &ledgers[2]);
+        created[2] += usize::from(statements::read_coordinator_report(&report).2.unwrap());
+        let report = wrapping.run(line, &ledgers[3]);
+        created[3] += usize::from(statements::read_coordinator_report(&report).2.unwrap());
+        let run = run_naive(&naive, line, &ledgers[4]);
+        created[4] += usize::from(*run.output::<bool>(ADD_LINE).unwrap());
     }
     let expected_total: f64 = lines.iter().map(|line| line.amount).sum();
-    assert_eq!(
-        created,
-        [statements::LINES - statements::KNOWN_STATEMENTS; 3]
-    );
+    let expected_created = statements::LINES - statements::KNOWN_STATEMENTS;
+    assert_eq!(created, [expected_created; 5]);
     for ledger in &ledgers {
         assert_eq!(ledger.total(), expected_total);
     }
@@ -134,6 +154,18 @@ fn statement_import(criterion: &mut Criterion) {
                 .map(String::as_str),
             report.bag().get(AddLine).output().copied(),
         );
+    });
+    let mut next = lines.iter().cycle();
+    scenario.variant("coordinator", || {
+        let report = coordinator.run(black_box(next.next().unwrap()), &ledger);
+        let (ok, record_id, created) = statements::read_coordinator_report(&report);
+        consume(ok, record_id, created);
+    });
+    let mut next = lines.iter().cycle();
+    scenario.variant("coordinator_pipeline", || {
+        let report = wrapping.run(black_box(next.next().unwrap()), &ledger);
+        let (ok, record_id, created) = statements::read_coordinator_report(&report);
+        consume(ok, record_id, created);
     });
     let mut next = lines.iter().cycle();
     scenario.variant("naive_dyn", || {

@@ -6,9 +6,10 @@
 //! line's amount to the ledger's total.
 
 use std::collections::HashMap;
+use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use choreograph::{BoxError, Check, Reason, SkipReason};
+use choreograph::{BoxError, Check, Coordinator, DynReport, DynStep, Reason, SkipReason};
 
 use super::naive::{NaiveDecision, NaiveStep};
 
@@ -132,12 +133,51 @@ pub fn add_line(
     Ok(matches!(statement, Statement::Created(_)))
 }
 
+/// The rounds of [`spin`] that [`add_line_after_work`] runs: about 2 µs of CPU work on the
+/// machine of `BENCHMARKS.md`, less on a faster one.
+pub const WORK_ROUNDS: u32 = 1_500;
+
+/// Runs `rounds` rounds of xorshift64 from `seed`: CPU work that the compiler can neither
+/// skip nor vectorize, since each round depends on the one before.
+#[inline(never)]
+pub fn spin(seed: u64, rounds: u32) -> u64 {
+    let mut state = seed | 1;
+    for _ in 0..rounds {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+    }
+    state
+}
+
+/// Step 2's job in the CPU-bound variant: [`WORK_ROUNDS`] rounds of [`spin`], then
+/// [`add_line`].
+#[inline]
+pub fn add_line_after_work(
+    statement: Option<Statement<'_>>,
+    line: &Line,
+    ledger: &Ledger,
+) -> Result<bool, BoxError> {
+    black_box(spin(line.amount.to_bits(), WORK_ROUNDS));
+    add_line(statement, line, ledger)
+}
+
 /// Both steps written by hand, with the same callbacks and the same stops as a pipeline:
 /// the pre-check's output, the new record id if the job ran, and step 2's output.
 #[inline]
 pub fn import_by_hand(
     line: &Line,
     ledger: &Ledger,
+) -> Result<(Option<u64>, Option<String>, bool), BoxError> {
+    import_by_hand_with(line, ledger, add_line)
+}
+
+/// [`import_by_hand`] with `add` as step 2's job.
+#[inline]
+pub fn import_by_hand_with(
+    line: &Line,
+    ledger: &Ledger,
+    add: impl Fn(Option<Statement<'_>>, &Line, &Ledger) -> Result<bool, BoxError>,
 ) -> Result<(Option<u64>, Option<String>, bool), BoxError> {
     let (found, record_id) = match find_statement(line, ledger) {
         Check::Pass(found) => (found, Some(create_statement(line)?)),
@@ -148,8 +188,45 @@ pub fn import_by_hand(
         Some(record_id) => Some(Statement::Created(record_id)),
         None => found.map(Statement::Found),
     };
-    let created = add_line(statement, line, ledger)?;
+    let created = add(statement, line, ledger)?;
     Ok((found, record_id, created))
+}
+
+/// A coordinator with both steps added at run time, around the same callbacks.
+pub fn coordinator() -> Coordinator<Ledger> {
+    let mut coordinator = Coordinator::new();
+    let import = DynStep::new(IMPORT_STATEMENT)
+        .pre_check_with(|cx, line: &Line| find_statement(line, cx.env()))
+        .job_with(|_, line: &Line| create_statement(line));
+    let add = DynStep::new(ADD_LINE).job_with(|cx, line: &Line| {
+        let bag = cx.bag();
+        let statement = match bag.job_data::<String>(IMPORT_STATEMENT)? {
+            Some(record_id) => Some(Statement::Created(record_id)),
+            None => bag
+                .pre_check_data::<Option<u64>>(IMPORT_STATEMENT)?
+                .and_then(|found| found.map(Statement::Found)),
+        };
+        add_line(statement, line, cx.env())
+    });
+    coordinator
+        .add_step(import)
+        .expect("step names are distinct");
+    coordinator.add_step(add).expect("step names are distinct");
+    coordinator
+}
+
+/// Returns what a caller reads from a coordinator's report of one import: whether it
+/// succeeded, the new record id and step 2's output.
+#[inline]
+pub fn read_coordinator_report(report: &DynReport) -> (bool, Option<&str>, Option<bool>) {
+    let bag = report.bag();
+    let record_id = bag.job_data::<String>(IMPORT_STATEMENT).ok().flatten();
+    let created = bag.job_data::<bool>(ADD_LINE).ok().flatten();
+    (
+        report.is_ok(),
+        record_id.map(String::as_str),
+        created.copied(),
+    )
 }
 
 /// Both steps for the naive baseline, around the same callbacks.
@@ -192,13 +269,16 @@ choreograph::markers! {
 }
 
 /// Builds the statement import as a typed [`Pipeline`](choreograph::Pipeline) over the same
-/// callbacks. A macro, because the pipeline's type names closures.
+/// callbacks, with `add_line` or the given function as step 2's job. A macro, because the
+/// pipeline's type names closures.
 macro_rules! statement_pipeline {
-    () => {{
+    () => {
+        $crate::support::statements::statement_pipeline!($crate::support::statements::add_line)
+    };
+    ($add:path) => {{
         use choreograph::{Outcome, Pipeline};
         use $crate::support::statements::{
-            AddLine, ImportStatement, Ledger, Line, Statement, add_line, create_statement,
-            find_statement,
+            AddLine, ImportStatement, Ledger, Line, Statement, create_statement, find_statement,
         };
 
         Pipeline::<Line, Ledger>::new()
@@ -212,7 +292,7 @@ macro_rules! statement_pipeline {
                     Outcome::Ran { output, .. } => Some(Statement::Created(output)),
                     Outcome::Skipped { check, .. } => check.map(Statement::Found),
                 };
-                add_line(statement, cx.input(), cx.env())
+                $add(statement, cx.input(), cx.env())
             })
     }};
 }

@@ -1,6 +1,6 @@
 //! Scenarios a and b: steps whose pre-check passes and whose job returns `()`, no input.
 
-use choreograph::{BoxError, Check, SkipReason};
+use choreograph::{BoxError, Check, Coordinator, DynStep, SkipReason};
 
 use super::naive::{NaiveDecision, NaiveStep};
 
@@ -28,6 +28,20 @@ pub fn run_by_hand<const STEPS: usize>() -> Result<(), BoxError> {
         }
     }
     Ok(())
+}
+
+/// A coordinator with `count` trivial steps added at run time, named `step 0` up.
+pub fn coordinator(count: usize) -> Coordinator {
+    let mut coordinator = Coordinator::new();
+    for index in 0..count {
+        let step = DynStep::new(format!("step {index}"))
+            .pre_check(|_| pass())
+            .job(|_| done());
+        coordinator
+            .add_step(step)
+            .expect("trivial step names are distinct");
+    }
+    coordinator
 }
 
 /// `count` trivial steps for the naive baseline.
