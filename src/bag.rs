@@ -6,17 +6,18 @@ use std::marker::PhantomData;
 
 use frunk::{HCons, HNil};
 
+use crate::check::SkipReason;
 use crate::index::{Lookup, LookupOutput};
 use crate::marker::Marker;
-use crate::outcome::StepValue;
+use crate::outcome::{Entry, Outcome};
 use crate::sealed::Sealed;
 
-/// The outputs of the steps of one run, addressed by step marker.
+/// The outputs of the steps of one finished run: an [`Entry`] per step, addressed by step
+/// marker.
 ///
-/// Inside a step, the bag holds the [`Outcome`](crate::Outcome) of every earlier step. After
-/// the run, the report's bag holds an [`Entry`](crate::Entry) for every step. `L` is a frunk
-/// HList of [`Slot`]s, newest step first; the type is spelled out by the pipeline, never by
-/// hand.
+/// `L` is a frunk HList of [`Slot`]s, newest step first; the pipeline spells the type out,
+/// so users never write it. Inside a run, steps read the earlier steps through
+/// [`EarlierBag`] instead.
 ///
 /// # Examples
 ///
@@ -42,15 +43,14 @@ use crate::sealed::Sealed;
 /// assert_eq!(report.bag().output_of_type::<i64, _>(), Some(&21));
 /// assert_eq!(report.bag().get(Double).output().map(String::as_str), Some("42"));
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Bag<L>(pub(crate) L);
 
 impl<L> Bag<L> {
-    /// The value stored for the step marked `M`.
+    /// The entry of the step marked `M`.
     ///
-    /// Naming a step that is not in the bag (a later step, the reading step itself, or an
-    /// unknown marker) is a compile error.
-    pub fn get<M, Index>(&self, marker: M) -> &L::Value
+    /// Naming a marker that is not a step of the pipeline is a compile error.
+    pub fn get<M, Index>(&self, marker: M) -> &Entry<L::Check, L::Output, L::Reason>
     where
         L: Lookup<M, Index>,
     {
@@ -102,52 +102,136 @@ impl<L: fmt::Debug> fmt::Debug for Bag<L> {
     }
 }
 
-/// The value of one step in a data bag, tagged with the step's marker type.
-pub struct Slot<M, V> {
-    value: V,
+/// The outcomes of the steps before the current one, as a step's callbacks read them.
+///
+/// Every step in it ran its job or was skipped, since a cancel or a job failure stops the
+/// run, so [`get`](EarlierBag::get) returns an [`Outcome`] with exactly those two cases.
+/// Naming the current step, a later step or an unknown marker is a compile error.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{Check, Outcome, Pipeline, Reason, markers};
+///
+/// markers! {
+///     /// Finds an existing record.
+///     pub Find = "find";
+///     /// Uses the record.
+///     pub Use = "use";
+/// }
+///
+/// let pipeline = Pipeline::<u64>::new()
+///     .step(Find, |cx| Check::Skip(*cx.input(), Reason::new("exists")), |_| Ok(0_u64))
+///     .job(Use, |cx| {
+///         let id = match cx.bag().get(Find) {
+///             Outcome::Ran { output, .. } => *output,
+///             Outcome::Skipped { check, .. } => *check,
+///         };
+///         Ok(id)
+///     });
+/// assert_eq!(pipeline.run(&9, &()).bag().get(Use).output(), Some(&9));
+/// ```
+pub struct EarlierBag<'a, L> {
+    slots: &'a L,
+}
+
+impl<'a, L> EarlierBag<'a, L> {
+    pub(crate) fn new(slots: &'a L) -> Self {
+        EarlierBag { slots }
+    }
+
+    /// The outcome of the earlier step marked `M`.
+    pub fn get<M, Index>(&self, marker: M) -> Outcome<'a, L::Check, L::Output, L::Reason>
+    where
+        L: Lookup<M, Index>,
+    {
+        let _ = marker;
+        match self.slots.lookup().outcome() {
+            Some(outcome) => outcome,
+            // A step runs only after every earlier step ran or was skipped; any other end
+            // stops the run before it.
+            None => unreachable!("an earlier step of a running pipeline did not finish"),
+        }
+    }
+
+    /// The job output of the one earlier step whose job output type is `T`, if its job ran.
+    ///
+    /// With two such steps the call does not compile; [`get`](EarlierBag::get) with a
+    /// marker tells them apart.
+    pub fn output_of_type<T, Index>(&self) -> Option<&'a T>
+    where
+        L: LookupOutput<T, Index>,
+    {
+        self.slots.lookup_output()
+    }
+}
+
+impl<L> Clone for EarlierBag<'_, L> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<L> Copy for EarlierBag<'_, L> {}
+
+impl<L: fmt::Debug> fmt::Debug for EarlierBag<'_, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("EarlierBag").field(self.slots).finish()
+    }
+}
+
+/// The entry of one step in a data bag, tagged with the step's marker type `M`.
+pub struct Slot<M, P, J, R> {
+    entry: Entry<P, J, R>,
     marker: PhantomData<fn() -> M>,
 }
 
-impl<M, V> Slot<M, V> {
-    pub(crate) fn new(value: V) -> Self {
+impl<M, P, J, R> Slot<M, P, J, R> {
+    pub(crate) const NOT_REACHED: Self = Slot::new(Entry::NotReached);
+
+    pub(crate) const fn new(entry: Entry<P, J, R>) -> Self {
         Slot {
-            value,
+            entry,
             marker: PhantomData,
         }
     }
 
-    /// The stored value.
-    pub fn value(&self) -> &V {
-        &self.value
+    /// The stored entry.
+    pub fn entry(&self) -> &Entry<P, J, R> {
+        &self.entry
     }
 
-    /// Moves the stored value out.
-    pub fn into_value(self) -> V {
-        self.value
+    /// Moves the stored entry out.
+    pub fn into_entry(self) -> Entry<P, J, R> {
+        self.entry
+    }
+
+    pub(crate) fn set(&mut self, entry: Entry<P, J, R>) {
+        self.entry = entry;
     }
 }
 
-impl<M, V: Clone> Clone for Slot<M, V> {
+impl<M, P: Clone, J: Clone, R: Clone> Clone for Slot<M, P, J, R> {
     fn clone(&self) -> Self {
-        Slot::new(self.value.clone())
+        Slot::new(self.entry.clone())
     }
 }
 
-impl<M, V: Copy> Copy for Slot<M, V> {}
+impl<M, P: Copy, J: Copy, R: Copy> Copy for Slot<M, P, J, R> {}
 
-impl<M, V: PartialEq> PartialEq for Slot<M, V> {
+impl<M, P: PartialEq, J: PartialEq, R: PartialEq> PartialEq for Slot<M, P, J, R> {
     fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
+        self.entry == other.entry
     }
 }
 
-impl<M, V: Eq> Eq for Slot<M, V> {}
+impl<M, P: Eq, J: Eq, R: Eq> Eq for Slot<M, P, J, R> {}
 
-impl<M: Marker, V: fmt::Debug> fmt::Debug for Slot<M, V> {
+impl<M: Marker, P: fmt::Debug, J: fmt::Debug, R: fmt::Debug> fmt::Debug for Slot<M, P, J, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Slot")
             .field("step", &M::NAME)
-            .field("value", &self.value)
+            .field("entry", &self.entry)
             .finish()
     }
 }
@@ -179,7 +263,12 @@ impl Entries for HNil {
     }
 }
 
-impl<M: Marker, V: StepValue, Tail: Entries> Entries for HCons<Slot<M, V>, Tail> {
+impl<M, P, J, R, Tail> Entries for HCons<Slot<M, P, J, R>, Tail>
+where
+    M: Marker,
+    R: SkipReason,
+    Tail: Entries,
+{
     const LEN: usize = Tail::LEN + 1;
 
     fn name_at(index: usize) -> Option<&'static str> {
@@ -192,7 +281,7 @@ impl<M: Marker, V: StepValue, Tail: Entries> Entries for HCons<Slot<M, V>, Tail>
 
     fn skip_error_at(&self, index: usize) -> Option<&(dyn StdError + Send + Sync + 'static)> {
         if index == Tail::LEN {
-            self.head.value.skip_error()
+            self.head.entry.reason().map(SkipReason::as_error)
         } else {
             self.tail.skip_error_at(index)
         }

@@ -28,6 +28,8 @@ impl fmt::Display for CancelCause {
 pub(crate) struct Signal {
     canceled: AtomicBool,
     deadline: Option<Instant>,
+    /// The signal of the token this one was derived from: canceling it stops these runs too.
+    parent: Option<Arc<Signal>>,
 }
 
 impl Signal {
@@ -41,10 +43,12 @@ impl Signal {
         if self.canceled.load(Ordering::Acquire) {
             return Some(CancelCause::Requested);
         }
-        match self.deadline {
-            Some(deadline) if Instant::now() >= deadline => Some(CancelCause::DeadlineExceeded),
-            _ => None,
+        if let Some(deadline) = self.deadline {
+            if Instant::now() >= deadline {
+                return Some(CancelCause::DeadlineExceeded);
+            }
         }
+        self.parent.as_deref().and_then(Signal::poll)
     }
 }
 
@@ -99,6 +103,7 @@ impl CancelToken {
             signal: Arc::new(Signal {
                 canceled: AtomicBool::new(false),
                 deadline: Some(deadline),
+                parent: None,
             }),
         }
     }
@@ -142,6 +147,18 @@ impl CancelToken {
     pub(crate) fn signal(&self) -> &Signal {
         &self.signal
     }
+
+    /// Creates a token that is canceled when this one is, and that can also be canceled on
+    /// its own without canceling this one.
+    pub(crate) fn child(&self) -> CancelToken {
+        CancelToken {
+            signal: Arc::new(Signal {
+                canceled: AtomicBool::new(false),
+                deadline: None,
+                parent: Some(Arc::clone(&self.signal)),
+            }),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -153,8 +170,34 @@ mod tests {
         let signal = Signal {
             canceled: AtomicBool::new(true),
             deadline: Some(Instant::now()),
+            parent: None,
         };
         assert_eq!(signal.poll(), Some(CancelCause::Requested));
+    }
+
+    #[test]
+    fn child_sees_parent_cancel() {
+        let parent = CancelToken::with_timeout(Duration::MAX);
+        let child = parent.child();
+        assert!(!child.is_canceled());
+        parent.cancel();
+        assert_eq!(child.signal().poll(), Some(CancelCause::Requested));
+    }
+
+    #[test]
+    fn child_cancel_spares_parent() {
+        let parent = CancelToken::new();
+        let child = parent.child();
+        child.cancel();
+        assert!(child.is_canceled());
+        assert!(!parent.is_canceled());
+    }
+
+    #[test]
+    fn child_sees_parent_deadline() {
+        let parent = CancelToken::with_deadline(Instant::now());
+        let child = parent.child();
+        assert_eq!(child.signal().poll(), Some(CancelCause::DeadlineExceeded));
     }
 
     #[test]

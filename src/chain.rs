@@ -1,10 +1,11 @@
 //! The chain of steps inside a [`Pipeline`](crate::Pipeline) and the recursion that runs it.
 //!
-//! A chain is a frunk HList of [`Link`]s, newest step first. Running `HCons<step, earlier>`
-//! first runs `earlier`, which yields the bag of earlier outcomes, then checks for
-//! cancellation and runs `step` with that bag. A run that stops turns the outcomes gathered
-//! so far into [`Entry`] values and marks every later step [`Entry::NotReached`], so a
-//! finished run always has one bag type, whatever step it stopped at.
+//! A chain is a frunk HList of [`Link`]s, newest step first, and its bag is an HList of
+//! [`Slot`]s in the same order, created with every entry [`Entry::NotReached`]. Running
+//! `HCons<step, earlier>` first runs `earlier`, which fills the tail of the bag, then checks
+//! for cancellation, runs `step` with a shared borrow of the tail, and writes the head. Each
+//! level of the recursion holds only its own step's values, and a finished run has one bag
+//! type whatever step it stopped at.
 
 use std::any::Any;
 use std::marker::PhantomData;
@@ -12,12 +13,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use frunk::{HCons, HNil};
 
-use crate::bag::{Bag, Slot};
+use crate::bag::Slot;
 use crate::cancel::Signal;
 use crate::check::{Check, SkipReason};
 use crate::error::{BoxError, Callback, Error, StepId};
 use crate::marker::Marker;
-use crate::outcome::{Entry, Outcome};
+use crate::outcome::Entry;
 use crate::sealed::Sealed;
 use crate::step::{Context, Step};
 
@@ -59,140 +60,106 @@ impl<S, Index> Sealed for Link<S, Index> {}
 pub trait Chain<I: ?Sized, Env: ?Sized>: Sealed {
     /// The number of steps.
     const LEN: usize;
-    /// The slots of a run that has passed every step: one [`Outcome`] per step.
-    type Done;
-    /// The slots of a finished run: one [`Entry`] per step.
-    type Final;
+    /// The data bag's list of slots: one [`Slot`] per step, newest first.
+    type Slots;
+
+    /// The slots of a run that has not started: every entry is [`Entry::NotReached`].
+    const NOT_REACHED: Self::Slots;
 
     #[doc(hidden)]
     fn run<G: private::Guard>(
         &self,
+        slots: &mut Self::Slots,
         state: &private::RunState<'_, I, Env>,
-    ) -> Result<Bag<Self::Done>, private::Halt<Self::Final>>;
-
-    #[doc(hidden)]
-    fn settle(done: Self::Done) -> Self::Final;
+    ) -> Result<(), Error>;
 }
 
 impl<I: ?Sized, Env: ?Sized> Chain<I, Env> for HNil {
     const LEN: usize = 0;
-    type Done = HNil;
-    type Final = HNil;
+    type Slots = HNil;
+    const NOT_REACHED: HNil = HNil;
 
     #[inline(always)]
     fn run<G: private::Guard>(
         &self,
+        _: &mut HNil,
         _: &private::RunState<'_, I, Env>,
-    ) -> Result<Bag<HNil>, private::Halt<HNil>> {
-        Ok(Bag(HNil))
-    }
-
-    #[inline(always)]
-    fn settle(done: HNil) -> HNil {
-        done
+    ) -> Result<(), Error> {
+        Ok(())
     }
 }
 
-/// The outcome of step `S` while the run goes on.
-type OutcomeOf<S, I, Env, B, X> = Outcome<
-    <S as Step<I, Env, B, X>>::Check,
-    <S as Step<I, Env, B, X>>::Output,
-    <S as Step<I, Env, B, X>>::Reason,
+/// The slot of step `S`, which reads the earlier slots `L` through index `X`.
+type SlotOf<S, I, Env, L, X> = Slot<
+    <S as Step<I, Env, L, X>>::Marker,
+    <S as Step<I, Env, L, X>>::Check,
+    <S as Step<I, Env, L, X>>::Output,
+    <S as Step<I, Env, L, X>>::Reason,
 >;
-
-/// The entry of step `S` in a finished run's bag.
-type EntryOf<S, I, Env, B, X> = Entry<
-    <S as Step<I, Env, B, X>>::Check,
-    <S as Step<I, Env, B, X>>::Output,
-    <S as Step<I, Env, B, X>>::Reason,
->;
-
-/// The marker of step `S`.
-type MarkerOf<S, I, Env, B, X> = <S as Step<I, Env, B, X>>::Marker;
 
 impl<I, Env, S, X, Tail> Chain<I, Env> for HCons<Link<S, X>, Tail>
 where
     I: ?Sized,
     Env: ?Sized,
     Tail: Chain<I, Env>,
-    S: Step<I, Env, Bag<Tail::Done>, X>,
+    S: Step<I, Env, Tail::Slots, X>,
 {
     const LEN: usize = Tail::LEN + 1;
-    type Done = HCons<
-        Slot<MarkerOf<S, I, Env, Bag<Tail::Done>, X>, OutcomeOf<S, I, Env, Bag<Tail::Done>, X>>,
-        Tail::Done,
-    >;
-    type Final = HCons<
-        Slot<MarkerOf<S, I, Env, Bag<Tail::Done>, X>, EntryOf<S, I, Env, Bag<Tail::Done>, X>>,
-        Tail::Final,
-    >;
+    type Slots = HCons<SlotOf<S, I, Env, Tail::Slots, X>, Tail::Slots>;
+    const NOT_REACHED: Self::Slots = HCons {
+        head: Slot::NOT_REACHED,
+        tail: Tail::NOT_REACHED,
+    };
 
     #[inline(always)]
     fn run<G: private::Guard>(
         &self,
+        slots: &mut Self::Slots,
         state: &private::RunState<'_, I, Env>,
-    ) -> Result<Bag<Self::Done>, private::Halt<Self::Final>> {
-        let earlier = match self.tail.run::<G>(state) {
-            Ok(earlier) => earlier,
-            Err(halt) => return Err(halt.push(Entry::NotReached)),
-        };
+    ) -> Result<(), Error> {
+        self.tail.run::<G>(&mut slots.tail, state)?;
         let name = <S::Marker as Marker>::NAME;
         let index = Tail::LEN;
-        let stop = |entry, error, earlier: Bag<Tail::Done>| private::Halt {
-            bag: HCons {
-                head: Slot::new(entry),
-                tail: Tail::settle(earlier.0),
-            },
-            error,
-        };
-
         if let Some(cause) = state.signal.poll() {
-            let error = Error::Canceled {
-                step: StepId::new(index, name),
-                cause,
-            };
-            return Err(stop(Entry::NotReached, error, earlier));
+            return Err(canceled(index, name, cause));
         }
 
         let step = &self.head.step;
-        let cx = Context::new(state.input, state.env, &earlier, state.signal);
-        let check = match G::call(|| step.pre_check(cx)) {
-            Ok(check) => check,
-            Err(payload) => {
-                let error = panicked(index, name, Callback::PreCheck, payload);
-                return Err(stop(Entry::NotReached, error, earlier));
-            }
-        };
-        let outcome = match check {
+        let cx = Context::new(state.input, state.env, &slots.tail, state.signal);
+        let check = G::call(|| step.pre_check(cx))
+            .map_err(|payload| panicked(index, name, Callback::PreCheck, payload))?;
+        match check {
             Check::Pass(check) => match G::call(|| step.job(cx)) {
-                Ok(Ok(output)) => Outcome::Ran { check, output },
+                Ok(Ok(output)) => {
+                    slots.head.set(Entry::Ran { check, output });
+                    Ok(())
+                }
                 Ok(Err(error)) => {
-                    let error = job_failed(index, name, error.into());
-                    return Err(stop(Entry::Failed { check }, error, earlier));
+                    slots.head.set(Entry::Failed { check });
+                    Err(job_failed(index, name, error.into()))
                 }
                 Err(payload) => {
-                    let error = panicked(index, name, Callback::Job, payload);
-                    return Err(stop(Entry::Failed { check }, error, earlier));
+                    slots.head.set(Entry::Failed { check });
+                    Err(panicked(index, name, Callback::Job, payload))
                 }
             },
-            Check::Skip(check, reason) => Outcome::Skipped { check, reason },
-            Check::Cancel(check, reason) => {
-                let error = execution_canceled(index, name, reason.into_error());
-                return Err(stop(Entry::Canceled { check }, error, earlier));
+            Check::Skip(check, reason) => {
+                slots.head.set(Entry::Skipped { check, reason });
+                Ok(())
             }
-        };
-        Ok(Bag(HCons {
-            head: Slot::new(outcome),
-            tail: earlier.0,
-        }))
-    }
-
-    #[inline(always)]
-    fn settle(done: Self::Done) -> Self::Final {
-        HCons {
-            head: Slot::new(Entry::from(done.head.into_value())),
-            tail: Tail::settle(done.tail),
+            Check::Cancel(check, reason) => {
+                slots.head.set(Entry::Canceled { check });
+                Err(execution_canceled(index, name, reason.into_error()))
+            }
         }
+    }
+}
+
+#[cold]
+fn canceled(index: usize, name: &'static str, cause: crate::CancelCause) -> Error {
+    Error::Canceled {
+        step: StepId::new(index, name),
+        cause,
     }
 }
 
@@ -247,26 +214,6 @@ pub(crate) mod private {
         pub(crate) input: &'a I,
         pub(crate) env: &'a Env,
         pub(crate) signal: &'a Signal,
-    }
-
-    /// A run that stopped: the finished bag and the runtime error.
-    pub struct Halt<F> {
-        pub(crate) bag: F,
-        pub(crate) error: Error,
-    }
-
-    impl<F> Halt<F> {
-        /// Adds the entry of a later step, which the stop kept from starting.
-        #[inline(always)]
-        pub(crate) fn push<M, V>(self, entry: V) -> Halt<HCons<Slot<M, V>, F>> {
-            Halt {
-                bag: HCons {
-                    head: Slot::new(entry),
-                    tail: self.bag,
-                },
-                error: self.error,
-            }
-        }
     }
 
     /// How a run calls callbacks: directly, or catching panics.

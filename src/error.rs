@@ -180,6 +180,27 @@ pub enum Error {
         message: String,
     },
 
+    /// A panic outside the callbacks of the steps stopped one record of a concurrent run,
+    /// for example in a conversion of a job's error. The worker goes on with the next record.
+    ///
+    /// The record's bag then shows every step as not reached, also the steps that ran.
+    #[error("run panicked outside the callbacks of its steps: {message}")]
+    RunPanicked {
+        /// The panic message, or a placeholder when the payload is not a string.
+        message: String,
+    },
+
+    /// A worker of a concurrent run could not start: its thread could not be spawned, or
+    /// its environment factory returned an error or panicked. The run took no input.
+    #[error("worker {worker} of the concurrent run failed to start")]
+    WorkerStartFailed {
+        /// The 0-based index of the worker, as passed to the environment factory.
+        worker: usize,
+        /// The spawn error, the factory's error, or the factory's panic message.
+        #[source]
+        source: BoxError,
+    },
+
     /// A step was added under a name that an earlier step already has, ignoring case.
     #[error(
         "step `{step}` duplicates the name of step `{existing}` at position {}; \
@@ -234,7 +255,9 @@ impl Error {
             | Error::Panicked { step, .. }
             | Error::DuplicateStep { step, .. }
             | Error::WrongType { step, .. } => Some(step),
-            Error::StepNotFound { .. } => None,
+            Error::StepNotFound { .. }
+            | Error::RunPanicked { .. }
+            | Error::WorkerStartFailed { .. } => None,
         }
     }
 

@@ -4,18 +4,22 @@
 //! in the tail at some index `I` ([`There<I>`]). The compiler infers the index; when no impl
 //! fits, the `on_unimplemented` message names the marker or type that was asked for.
 
+use core::marker::PhantomData;
+
 use frunk::{HCons, HNil};
 
 pub use frunk::indices::{Here, There};
 
 use crate::bag::Slot;
-use crate::outcome::StepValue;
+use crate::outcome::Entry;
 use crate::sealed::Sealed;
 
-/// Finds the value of the step marked `M` in a data bag's list of slots.
+/// Finds the entry of the step marked `M` in a data bag's list of slots.
 ///
 /// Sealed: the crate implements it for the lists it builds. Call it through
-/// [`Bag::get`](crate::Bag::get).
+/// [`Bag::get`](crate::Bag::get) or [`EarlierBag::get`](crate::EarlierBag::get). A step
+/// written as a type bounds its bag by it to read an earlier step, and can fix the types:
+/// `L: Lookup<Validate, Index, Output = i64>`.
 #[diagnostic::on_unimplemented(
     message = "`{M}` is not an earlier step of this pipeline",
     label = "no step marked `{M}` comes before this point",
@@ -24,31 +28,38 @@ use crate::sealed::Sealed;
     note = "add the step marked `{M}` before the step that reads it, or check the marker type"
 )]
 pub trait Lookup<M, Index>: Sealed {
-    /// The value stored for the step: an [`Outcome`](crate::Outcome) while the run goes on,
-    /// an [`Entry`](crate::Entry) in a finished run's bag.
-    type Value;
+    /// The step's pre-check output type.
+    type Check;
+    /// The step's job output type.
+    type Output;
+    /// The step's skip reason type.
+    type Reason;
 
-    /// The value stored for the step marked `M`.
-    fn lookup(&self) -> &Self::Value;
+    /// The entry stored for the step marked `M`.
+    fn lookup(&self) -> &Entry<Self::Check, Self::Output, Self::Reason>;
 }
 
 #[diagnostic::do_not_recommend]
-impl<M, V, Tail> Lookup<M, Here> for HCons<Slot<M, V>, Tail> {
-    type Value = V;
+impl<M, P, J, R, Tail> Lookup<M, Here> for HCons<Slot<M, P, J, R>, Tail> {
+    type Check = P;
+    type Output = J;
+    type Reason = R;
 
-    fn lookup(&self) -> &V {
-        self.head.value()
+    fn lookup(&self) -> &Entry<P, J, R> {
+        self.head.entry()
     }
 }
 
 #[diagnostic::do_not_recommend]
-impl<M, Other, V, Tail, I> Lookup<M, There<I>> for HCons<Slot<Other, V>, Tail>
+impl<M, Other, P, J, R, Tail, I> Lookup<M, There<I>> for HCons<Slot<Other, P, J, R>, Tail>
 where
     Tail: Lookup<M, I>,
 {
-    type Value = Tail::Value;
+    type Check = Tail::Check;
+    type Output = Tail::Output;
+    type Reason = Tail::Reason;
 
-    fn lookup(&self) -> &Self::Value {
+    fn lookup(&self) -> &Entry<Self::Check, Self::Output, Self::Reason> {
         self.tail.lookup()
     }
 }
@@ -69,22 +80,50 @@ pub trait LookupOutput<T, Index>: Sealed {
 }
 
 #[diagnostic::do_not_recommend]
-impl<T, M, V, Tail> LookupOutput<T, Here> for HCons<Slot<M, V>, Tail>
-where
-    V: StepValue<Output = T>,
-{
+impl<T, M, P, R, Tail> LookupOutput<T, Here> for HCons<Slot<M, P, T, R>, Tail> {
     fn lookup_output(&self) -> Option<&T> {
-        self.head.value().job_output()
+        self.head.entry().output()
     }
 }
 
 #[diagnostic::do_not_recommend]
-impl<T, M, V, Tail, I> LookupOutput<T, There<I>> for HCons<Slot<M, V>, Tail>
+impl<T, M, P, J, R, Tail, I> LookupOutput<T, There<I>> for HCons<Slot<M, P, J, R>, Tail>
 where
     Tail: LookupOutput<T, I>,
 {
     fn lookup_output(&self) -> Option<&T> {
         self.tail.lookup_output()
+    }
+}
+
+/// The index of a lookup into an empty list, which never succeeds.
+///
+/// Without a candidate impl for [`HNil`], the compiler would settle a lookup into a
+/// one-step list on that step's marker before it looks at the marker the caller passed,
+/// and report a type mismatch instead of the lookup's own message.
+pub enum Nowhere {}
+
+/// A bound that no type satisfies, so the [`HNil`] impls below never apply.
+pub trait Unsatisfiable {}
+
+/// The type of a failed lookup, so that follow-up errors name the problem.
+pub struct NotAnEarlierStep<M>(core::convert::Infallible, PhantomData<fn() -> M>);
+
+#[diagnostic::do_not_recommend]
+impl<M: Unsatisfiable> Lookup<M, Nowhere> for HNil {
+    type Check = NotAnEarlierStep<M>;
+    type Output = NotAnEarlierStep<M>;
+    type Reason = NotAnEarlierStep<M>;
+
+    fn lookup(&self) -> &Entry<Self::Check, Self::Output, Self::Reason> {
+        unreachable!("`Unsatisfiable` has no impl")
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Unsatisfiable> LookupOutput<T, Nowhere> for HNil {
+    fn lookup_output(&self) -> Option<&T> {
+        None
     }
 }
 

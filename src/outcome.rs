@@ -1,10 +1,9 @@
-//! How each step ended: as later steps of a run see it, and as the caller sees it afterwards.
+//! How each step ended: as the data bag stores it, and as later steps of a run see it.
 
-use std::error::Error as StdError;
+use crate::check::Reason;
 
-use crate::check::{Reason, SkipReason};
-
-/// How an earlier step ended, as the later steps of the same run see it.
+/// How an earlier step ended, as the later steps of the same run see it: a view into the
+/// data bag.
 ///
 /// While a run goes on, every earlier step either ran its job or was skipped by its
 /// pre-check: a cancel or a job failure would have stopped the run. A `match` on it has no
@@ -16,45 +15,45 @@ use crate::check::{Reason, SkipReason};
 /// use choreograph::Outcome;
 ///
 /// // The statement's new record id, or the id its pre-check found.
-/// fn statement_id(outcome: &Outcome<Option<u64>, u64>) -> Option<u64> {
+/// fn statement_id(outcome: Outcome<'_, Option<u64>, u64>) -> Option<u64> {
 ///     match outcome {
 ///         Outcome::Ran { output, .. } => Some(*output),
 ///         Outcome::Skipped { check, .. } => *check,
 ///     }
 /// }
 ///
-/// assert_eq!(statement_id(&Outcome::Ran { check: None, output: 9 }), Some(9));
-/// let found = Outcome::Skipped { check: Some(4), reason: "exists".into() };
-/// assert_eq!(statement_id(&found), Some(4));
+/// assert_eq!(statement_id(Outcome::Ran { check: &None, output: &9 }), Some(9));
+/// let found = Outcome::Skipped { check: &Some(4), reason: &"exists".into() };
+/// assert_eq!(statement_id(found), Some(4));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome<P, J, R = Reason> {
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome<'a, P, J, R = Reason> {
     /// The pre-check passed and the job succeeded.
     Ran {
         /// The pre-check's output.
-        check: P,
+        check: &'a P,
         /// The job's output.
-        output: J,
+        output: &'a J,
     },
     /// The pre-check skipped the job.
     Skipped {
         /// The pre-check's output.
-        check: P,
+        check: &'a P,
         /// The reason the pre-check gave.
-        reason: R,
+        reason: &'a R,
     },
 }
 
-impl<P, J, R> Outcome<P, J, R> {
+impl<'a, P, J, R> Outcome<'a, P, J, R> {
     /// The pre-check's output.
-    pub fn check(&self) -> &P {
+    pub fn check(self) -> &'a P {
         match self {
             Outcome::Ran { check, .. } | Outcome::Skipped { check, .. } => check,
         }
     }
 
     /// The job's output, if the job ran.
-    pub fn output(&self) -> Option<&J> {
+    pub fn output(self) -> Option<&'a J> {
         match self {
             Outcome::Ran { output, .. } => Some(output),
             Outcome::Skipped { .. } => None,
@@ -62,7 +61,7 @@ impl<P, J, R> Outcome<P, J, R> {
     }
 
     /// The skip reason, if the pre-check skipped the job.
-    pub fn reason(&self) -> Option<&R> {
+    pub fn reason(self) -> Option<&'a R> {
         match self {
             Outcome::Ran { .. } => None,
             Outcome::Skipped { reason, .. } => Some(reason),
@@ -70,10 +69,18 @@ impl<P, J, R> Outcome<P, J, R> {
     }
 }
 
-/// How a step ended, as the data bag of a finished run records it.
+impl<P, J, R> Clone for Outcome<'_, P, J, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P, J, R> Copy for Outcome<'_, P, J, R> {}
+
+/// How a step ended, as the data bag stores it.
 ///
-/// Unlike [`Outcome`], a finished run may also have stopped at this step or before it. The
-/// error of a step that stopped the run is the run's runtime error, not part of the entry.
+/// A finished run's bag has one entry per step. The error of a step that stopped the run is
+/// the run's runtime error, not part of the entry.
 ///
 /// # Examples
 ///
@@ -94,7 +101,7 @@ impl<P, J, R> Outcome<P, J, R> {
 /// assert!(matches!(report.bag().get(Find), Entry::Canceled { check: 5 }));
 /// assert!(matches!(report.bag().get(Notify), Entry::NotReached));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry<P, J, R = Reason> {
     /// The pre-check passed and the job succeeded.
     Ran {
@@ -120,7 +127,7 @@ pub enum Entry<P, J, R = Reason> {
         /// The pre-check's output.
         check: P,
     },
-    /// The step did not start because the run stopped earlier, or a pre-check panicked.
+    /// The step did not start because the run stopped earlier, or its pre-check panicked.
     NotReached,
 }
 
@@ -152,78 +159,12 @@ impl<P, J, R> Entry<P, J, R> {
         }
     }
 
-    /// Moves the outputs into an [`Outcome`] if the step ran or was skipped.
-    pub fn into_outcome(self) -> Option<Outcome<P, J, R>> {
+    /// The entry as an [`Outcome`], if the step ran or was skipped.
+    pub fn outcome(&self) -> Option<Outcome<'_, P, J, R>> {
         match self {
             Entry::Ran { check, output } => Some(Outcome::Ran { check, output }),
             Entry::Skipped { check, reason } => Some(Outcome::Skipped { check, reason }),
             _ => None,
         }
-    }
-}
-
-impl<P, J, R> From<Outcome<P, J, R>> for Entry<P, J, R> {
-    fn from(outcome: Outcome<P, J, R>) -> Self {
-        match outcome {
-            Outcome::Ran { check, output } => Entry::Ran { check, output },
-            Outcome::Skipped { check, reason } => Entry::Skipped { check, reason },
-        }
-    }
-}
-
-/// What a data bag value offers to lookups that do not know its exact type: the job output
-/// by type and the skip reason as an error.
-///
-/// Implemented by [`Outcome`] and [`Entry`]; sealed.
-pub trait StepValue: crate::sealed::Sealed {
-    /// The pre-check output type.
-    type Check;
-    /// The job output type.
-    type Output;
-
-    /// The pre-check's output, if the pre-check returned.
-    fn check_output(&self) -> Option<&Self::Check>;
-
-    /// The job's output, if the job ran and succeeded.
-    fn job_output(&self) -> Option<&Self::Output>;
-
-    /// The skip reason as an error, if the pre-check skipped the job.
-    fn skip_error(&self) -> Option<&(dyn StdError + Send + Sync + 'static)>;
-}
-
-impl<P, J, R> crate::sealed::Sealed for Outcome<P, J, R> {}
-impl<P, J, R> crate::sealed::Sealed for Entry<P, J, R> {}
-
-impl<P, J, R: SkipReason> StepValue for Outcome<P, J, R> {
-    type Check = P;
-    type Output = J;
-
-    fn check_output(&self) -> Option<&P> {
-        Some(self.check())
-    }
-
-    fn job_output(&self) -> Option<&J> {
-        self.output()
-    }
-
-    fn skip_error(&self) -> Option<&(dyn StdError + Send + Sync + 'static)> {
-        self.reason().map(SkipReason::as_error)
-    }
-}
-
-impl<P, J, R: SkipReason> StepValue for Entry<P, J, R> {
-    type Check = P;
-    type Output = J;
-
-    fn check_output(&self) -> Option<&P> {
-        self.check()
-    }
-
-    fn job_output(&self) -> Option<&J> {
-        self.output()
-    }
-
-    fn skip_error(&self) -> Option<&(dyn StdError + Send + Sync + 'static)> {
-        self.reason().map(SkipReason::as_error)
     }
 }

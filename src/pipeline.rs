@@ -5,11 +5,11 @@ use std::marker::PhantomData;
 
 use frunk::{HCons, HNil};
 
-use crate::bag::{Bag, Entries};
+use crate::bag::{Bag, Entries, Slot};
 use crate::cancel::{CancelToken, Signal};
 use crate::chain::private::{CatchPanics, Guard, RunState, Unguarded};
 use crate::chain::{Chain, Link};
-use crate::check::Check;
+use crate::check::{Check, Reason};
 use crate::error::BoxError;
 use crate::marker::Marker;
 use crate::report::Report;
@@ -73,12 +73,19 @@ use crate::step::{Context, FnStep, JobStep, Step};
 /// assert_eq!(report.execution_errors().count(), 1);
 /// assert!(matches!(report.bag().get(CreateLine), Entry::Ran { output: (1, 5), .. }));
 /// ```
-pub struct Pipeline<I: ?Sized, Env: ?Sized = (), C = HNil> {
+///
+/// # Type parameters
+///
+/// `C` is the chain of steps and `L` the list of slots of the data bag, both frunk HLists
+/// with the newest step first. The builder spells them out, so users name them rarely; the
+/// bag's type is carried along rather than computed from `C`, which keeps each builder call
+/// cheap for the compiler however long the chain is.
+pub struct Pipeline<I: ?Sized, Env: ?Sized = (), C = HNil, L = HNil> {
     chain: C,
-    types: PhantomData<fn(&I, &Env)>,
+    types: PhantomData<fn(&I, &Env) -> L>,
 }
 
-impl<I: ?Sized, Env: ?Sized> Pipeline<I, Env, HNil> {
+impl<I: ?Sized, Env: ?Sized> Pipeline<I, Env, HNil, HNil> {
     /// Creates a pipeline without steps.
     pub const fn new() -> Self {
         Pipeline {
@@ -88,19 +95,32 @@ impl<I: ?Sized, Env: ?Sized> Pipeline<I, Env, HNil> {
     }
 }
 
-impl<I: ?Sized, Env: ?Sized> Default for Pipeline<I, Env, HNil> {
+impl<I: ?Sized, Env: ?Sized> Default for Pipeline<I, Env, HNil, HNil> {
     fn default() -> Self {
         Pipeline::new()
     }
 }
 
-/// The pipeline type after adding step `S` to chain `C`.
-type Extended<I, Env, C, S, Index> = Pipeline<I, Env, HCons<Link<S, Index>, C>>;
+/// The pipeline type after adding step `S`, whose slot is `Slot<M, P, O, R>`, to chain `C`
+/// with slots `L`.
+type Extended<I, Env, C, L, S, Index, M, P, O, R = Reason> =
+    Pipeline<I, Env, HCons<Link<S, Index>, C>, HCons<Slot<M, P, O, R>, L>>;
 
-/// The data bag that the next step added to chain `C` reads.
-type EarlierBag<C, I, Env> = Bag<<C as Chain<I, Env>>::Done>;
+/// The pipeline type after adding the step type `S` to chain `C` with slots `L`.
+type ExtendedBy<I, Env, C, L, S, Index> = Extended<
+    I,
+    Env,
+    C,
+    L,
+    S,
+    Index,
+    <S as Step<I, Env, L, Index>>::Marker,
+    <S as Step<I, Env, L, Index>>::Check,
+    <S as Step<I, Env, L, Index>>::Output,
+    <S as Step<I, Env, L, Index>>::Reason,
+>;
 
-impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
+impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L> {
     /// Adds a step made of a marker, a pre-check and a job, written as closures.
     ///
     /// Both closures receive the step's [`Context`]: the input, the environment, and the
@@ -136,11 +156,11 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
         marker: M,
         pre_check: Pre,
         job: Job,
-    ) -> Extended<I, Env, C, FnStep<M, Pre, Job>, ()>
+    ) -> Extended<I, Env, C, L, FnStep<M, Pre, Job>, (), M, P, O>
     where
         M: Marker,
-        Pre: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Check<P>,
-        Job: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Result<O, BoxError>,
+        Pre: Fn(Context<'_, I, Env, L>) -> Check<P>,
+        Job: Fn(Context<'_, I, Env, L>) -> Result<O, BoxError>,
     {
         let _ = marker;
         self.push(FnStep::new(pre_check, job))
@@ -162,10 +182,14 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// let pipeline = Pipeline::<u64>::new().job(Double, |cx| Ok(cx.input() * 2));
     /// assert_eq!(pipeline.run(&21, &()).bag().get(Double).output(), Some(&42));
     /// ```
-    pub fn job<M, O, Job>(self, marker: M, job: Job) -> Extended<I, Env, C, JobStep<M, Job>, ()>
+    pub fn job<M, O, Job>(
+        self,
+        marker: M,
+        job: Job,
+    ) -> Extended<I, Env, C, L, JobStep<M, Job>, (), M, (), O>
     where
         M: Marker,
-        Job: Fn(Context<'_, I, Env, EarlierBag<C, I, Env>>) -> Result<O, BoxError>,
+        Job: Fn(Context<'_, I, Env, L>) -> Result<O, BoxError>,
     {
         let _ = marker;
         self.push(JobStep::new(job))
@@ -204,17 +228,17 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     ///     }
     /// }
     ///
-    /// let pipeline = Pipeline::<str>::new().add(CountStep);
+    /// let pipeline = Pipeline::<str>::new().add_step(CountStep);
     /// assert_eq!(pipeline.run("héllo", &()).bag().get(Count).output(), Some(&5));
     /// ```
-    pub fn add<S, Index>(self, step: S) -> Extended<I, Env, C, S, Index>
+    pub fn add_step<S, Index>(self, step: S) -> ExtendedBy<I, Env, C, L, S, Index>
     where
-        S: Step<I, Env, EarlierBag<C, I, Env>, Index>,
+        S: Step<I, Env, L, Index>,
     {
         self.push(step)
     }
 
-    fn push<S, Index>(self, step: S) -> Extended<I, Env, C, S, Index> {
+    fn push<S, Index, Slots>(self, step: S) -> Pipeline<I, Env, HCons<Link<S, Index>, C>, Slots> {
         Pipeline {
             chain: HCons {
                 head: Link::new(step),
@@ -224,6 +248,16 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
         }
     }
 
+    /// The chain of steps, newest first.
+    pub fn chain(&self) -> &C {
+        &self.chain
+    }
+}
+
+impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L>
+where
+    C: Chain<I, Env, Slots = L>,
+{
     /// The number of steps.
     pub const fn len(&self) -> usize {
         C::LEN
@@ -232,11 +266,6 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// Returns whether the pipeline has no step.
     pub const fn is_empty(&self) -> bool {
         C::LEN == 0
-    }
-
-    /// The chain of steps, newest first.
-    pub fn chain(&self) -> &C {
-        &self.chain
     }
 
     /// Runs every step once for `input`, and returns the report: the data bag, the
@@ -260,7 +289,7 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// assert!(pipeline.run("seven", &()).error().is_some());
     /// ```
     #[inline]
-    pub fn run(&self, input: &I, env: &Env) -> Report<C::Final> {
+    pub fn run(&self, input: &I, env: &Env) -> Report<L> {
         let signal = Signal::default();
         self.run_on::<Unguarded>(input, env, &signal)
     }
@@ -295,29 +324,47 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// assert!(token.is_canceled());
     /// ```
     #[inline]
-    pub fn run_with(&self, input: &I, env: &Env, token: &CancelToken) -> Report<C::Final> {
+    pub fn run_with(&self, input: &I, env: &Env, token: &CancelToken) -> Report<L> {
         self.run_on::<Unguarded>(input, env, token.signal())
     }
 
-    /// Runs every step once, catching a panic in a callback as
-    /// [`Error::Panicked`](crate::Error::Panicked).
+    /// Runs every step once like [`run_with`](Pipeline::run_with), and turns a panic in a
+    /// callback into [`Error::Panicked`](crate::Error::Panicked) with the step's name and the
+    /// panic message, instead of unwinding to the caller.
+    ///
+    /// The panic hook still runs, so the default hook prints the panic to stderr. The step
+    /// whose job panicked has the entry [`Entry::Failed`](crate::Entry::Failed); one whose
+    /// pre-check panicked has [`Entry::NotReached`](crate::Entry::NotReached).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{CancelToken, Error, Pipeline, markers};
+    ///
+    /// markers! {
+    ///     /// Divides 100 by the input.
+    ///     pub Divide = "divide";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<u32>::new().job(Divide, |cx| Ok(100 / *cx.input()));
+    /// let report = pipeline.run_catch_unwind(&0, &(), &CancelToken::new());
+    /// assert!(matches!(
+    ///     report.error(),
+    ///     Some(Error::Panicked { step, message, .. })
+    ///         if step.name() == "divide" && message.contains("divide by zero")
+    /// ));
+    /// ```
     #[inline]
-    pub(crate) fn run_catching(
-        &self,
-        input: &I,
-        env: &Env,
-        token: &CancelToken,
-    ) -> Report<C::Final> {
+    pub fn run_catch_unwind(&self, input: &I, env: &Env, token: &CancelToken) -> Report<L> {
         self.run_on::<CatchPanics>(input, env, token.signal())
     }
 
     #[inline(always)]
-    fn run_on<G: Guard>(&self, input: &I, env: &Env, signal: &Signal) -> Report<C::Final> {
+    fn run_on<G: Guard>(&self, input: &I, env: &Env, signal: &Signal) -> Report<L> {
         let state = RunState { input, env, signal };
-        match self.chain.run::<G>(&state) {
-            Ok(done) => Report::new(Bag(C::settle(done.0)), None),
-            Err(halt) => Report::new(Bag(halt.bag), Some(halt.error)),
-        }
+        let mut slots = C::NOT_REACHED;
+        let error = self.chain.run::<G>(&mut slots, &state).err();
+        Report::new(Bag(slots), error)
     }
 
     /// The names of the steps, in the order they run.
@@ -337,15 +384,15 @@ impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> Pipeline<I, Env, C> {
     /// let pipeline = Pipeline::<()>::new().job(A, |_| Ok(())).job(B, |_| Ok(()));
     /// assert_eq!(pipeline.step_names().collect::<Vec<_>>(), ["a", "b"]);
     /// ```
-    pub fn step_names(&self) -> impl ExactSizeIterator<Item = &'static str> + use<I, Env, C>
+    pub fn step_names(&self) -> impl ExactSizeIterator<Item = &'static str> + use<I, Env, C, L>
     where
-        C::Final: Entries,
+        L: Entries,
     {
-        (0..C::LEN).map(|index| C::Final::name_at(index).unwrap_or_default())
+        (0..L::LEN).map(|index| L::name_at(index).unwrap_or_default())
     }
 }
 
-impl<I: ?Sized, Env: ?Sized, C: Clone> Clone for Pipeline<I, Env, C> {
+impl<I: ?Sized, Env: ?Sized, C: Clone, L> Clone for Pipeline<I, Env, C, L> {
     fn clone(&self) -> Self {
         Pipeline {
             chain: self.chain.clone(),
@@ -354,9 +401,10 @@ impl<I: ?Sized, Env: ?Sized, C: Clone> Clone for Pipeline<I, Env, C> {
     }
 }
 
-impl<I: ?Sized, Env: ?Sized, C: Chain<I, Env>> fmt::Debug for Pipeline<I, Env, C>
+impl<I: ?Sized, Env: ?Sized, C, L> fmt::Debug for Pipeline<I, Env, C, L>
 where
-    C::Final: Entries,
+    C: Chain<I, Env, Slots = L>,
+    L: Entries,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pipeline")

@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 
+use crate::bag::EarlierBag;
 use crate::cancel::Signal;
 use crate::check::{Check, Reason, SkipReason};
 use crate::error::BoxError;
@@ -10,7 +11,7 @@ use crate::marker::Marker;
 /// What a step's callbacks can reach: the input record, the environment, the outcomes of
 /// the earlier steps and the run's cancellation.
 ///
-/// `B` is the data bag of the earlier steps; [`bag`](Context::bag) reads it with typed
+/// `L` is the list of slots of the earlier steps; [`bag`](Context::bag) reads it with typed
 /// accessors.
 ///
 /// # Examples
@@ -38,19 +39,19 @@ use crate::marker::Marker;
 /// let report = pipeline.run(&10.0, &Rates { euro_per_dollar: 0.94 });
 /// assert_eq!(report.bag().get(Round).output(), Some(&9));
 /// ```
-pub struct Context<'a, I: ?Sized, Env: ?Sized, B> {
+pub struct Context<'a, I: ?Sized, Env: ?Sized, L> {
     input: &'a I,
     env: &'a Env,
-    bag: &'a B,
+    slots: &'a L,
     signal: &'a Signal,
 }
 
-impl<'a, I: ?Sized, Env: ?Sized, B> Context<'a, I, Env, B> {
-    pub(crate) fn new(input: &'a I, env: &'a Env, bag: &'a B, signal: &'a Signal) -> Self {
+impl<'a, I: ?Sized, Env: ?Sized, L> Context<'a, I, Env, L> {
+    pub(crate) fn new(input: &'a I, env: &'a Env, slots: &'a L, signal: &'a Signal) -> Self {
         Context {
             input,
             env,
-            bag,
+            slots,
             signal,
         }
     }
@@ -66,8 +67,8 @@ impl<'a, I: ?Sized, Env: ?Sized, B> Context<'a, I, Env, B> {
     }
 
     /// The outcomes of the earlier steps of this run.
-    pub fn bag(&self) -> &'a B {
-        self.bag
+    pub fn bag(&self) -> EarlierBag<'a, L> {
+        EarlierBag::new(self.slots)
     }
 
     /// Cancels the run: the current step finishes, and the run stops before the next one
@@ -85,25 +86,25 @@ impl<'a, I: ?Sized, Env: ?Sized, B> Context<'a, I, Env, B> {
     }
 }
 
-impl<I: ?Sized, Env: ?Sized, B> Clone for Context<'_, I, Env, B> {
+impl<I: ?Sized, Env: ?Sized, L> Clone for Context<'_, I, Env, L> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<I: ?Sized, Env: ?Sized, B> Copy for Context<'_, I, Env, B> {}
+impl<I: ?Sized, Env: ?Sized, L> Copy for Context<'_, I, Env, L> {}
 
 /// A step written as a type: a marker, a pre-check and a job.
 ///
-/// `I` is the input type, `Env` the environment type and `B` the data bag of the earlier
-/// steps. A step that reads no earlier step implements the trait for every `B`. A step
-/// that reads an earlier step adds a bound [`Lookup<M, Index>`](crate::Lookup) on the bag's
-/// list and takes `Index` as the trait's last parameter, which the compiler infers.
+/// `I` is the input type, `Env` the environment type and `L` the list of slots of the
+/// earlier steps. A step that reads no earlier step implements the trait for every `L`. A
+/// step that reads an earlier step bounds `L` by [`Lookup<M, Index>`](crate::Lookup) and
+/// takes `Index` as the trait's last parameter, which the compiler infers.
 ///
 /// # Examples
 ///
 /// ```
-/// use choreograph::{Bag, Check, Context, Lookup, Outcome, Pipeline, Reason, Step, markers};
+/// use choreograph::{Check, Context, Lookup, Pipeline, Reason, Step, markers};
 ///
 /// markers! {
 ///     /// Rejects negative amounts.
@@ -114,14 +115,14 @@ impl<I: ?Sized, Env: ?Sized, B> Copy for Context<'_, I, Env, B> {}
 ///
 /// struct ValidateStep;
 ///
-/// impl<B> Step<i64, (), B> for ValidateStep {
+/// impl<L> Step<i64, (), L> for ValidateStep {
 ///     type Marker = Validate;
 ///     type Check = ();
 ///     type Reason = Reason;
 ///     type Output = i64;
 ///     type Error = std::convert::Infallible;
 ///
-///     fn pre_check(&self, cx: Context<'_, i64, (), B>) -> Check<(), Reason> {
+///     fn pre_check(&self, cx: Context<'_, i64, (), L>) -> Check<(), Reason> {
 ///         if *cx.input() < 0 {
 ///             Check::Cancel((), Reason::new("negative amount"))
 ///         } else {
@@ -129,16 +130,16 @@ impl<I: ?Sized, Env: ?Sized, B> Copy for Context<'_, I, Env, B> {}
 ///         }
 ///     }
 ///
-///     fn job(&self, cx: Context<'_, i64, (), B>) -> Result<i64, Self::Error> {
+///     fn job(&self, cx: Context<'_, i64, (), L>) -> Result<i64, Self::Error> {
 ///         Ok(*cx.input())
 ///     }
 /// }
 ///
 /// struct BookStep;
 ///
-/// impl<L, Index> Step<i64, (), Bag<L>, Index> for BookStep
+/// impl<L, Index> Step<i64, (), L, Index> for BookStep
 /// where
-///     L: Lookup<Validate, Index, Value = Outcome<(), i64>>,
+///     L: Lookup<Validate, Index, Output = i64>,
 /// {
 ///     type Marker = Book;
 ///     type Check = ();
@@ -146,17 +147,17 @@ impl<I: ?Sized, Env: ?Sized, B> Copy for Context<'_, I, Env, B> {}
 ///     type Output = String;
 ///     type Error = std::convert::Infallible;
 ///
-///     fn pre_check(&self, _: Context<'_, i64, (), Bag<L>>) -> Check<(), Reason> {
+///     fn pre_check(&self, _: Context<'_, i64, (), L>) -> Check<(), Reason> {
 ///         Check::Pass(())
 ///     }
 ///
-///     fn job(&self, cx: Context<'_, i64, (), Bag<L>>) -> Result<String, Self::Error> {
+///     fn job(&self, cx: Context<'_, i64, (), L>) -> Result<String, Self::Error> {
 ///         let amount = cx.bag().get(Validate).output().copied().unwrap_or(0);
 ///         Ok(format!("booked {amount}"))
 ///     }
 /// }
 ///
-/// let pipeline = Pipeline::<i64>::new().add(ValidateStep).add(BookStep);
+/// let pipeline = Pipeline::<i64>::new().add_step(ValidateStep).add_step(BookStep);
 /// let report = pipeline.run(&5, &());
 /// assert_eq!(report.bag().get(Book).output().map(String::as_str), Some("booked 5"));
 /// assert!(pipeline.run(&-5, &()).error().is_some());
@@ -164,10 +165,10 @@ impl<I: ?Sized, Env: ?Sized, B> Copy for Context<'_, I, Env, B> {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a step for input `{I}` and environment `{Env}`",
     label = "not a step of this pipeline",
-    note = "implement `choreograph::Step<{I}, {Env}, B>` for `{Self}`, or pass closures to \
+    note = "implement `choreograph::Step<{I}, {Env}, L>` for `{Self}`, or pass closures to \
             `Pipeline::step`"
 )]
-pub trait Step<I: ?Sized, Env: ?Sized, B, Index = ()> {
+pub trait Step<I: ?Sized, Env: ?Sized, L, Index = ()> {
     /// The marker that names the step and addresses its outcome.
     type Marker: Marker;
     /// The pre-check's output, stored in every case.
@@ -180,14 +181,14 @@ pub trait Step<I: ?Sized, Env: ?Sized, B, Index = ()> {
     type Error: Into<BoxError>;
 
     /// Decides whether the job runs: pass, skip or cancel the whole run.
-    fn pre_check(&self, cx: Context<'_, I, Env, B>) -> Check<Self::Check, Self::Reason>;
+    fn pre_check(&self, cx: Context<'_, I, Env, L>) -> Check<Self::Check, Self::Reason>;
 
     /// Does the work of the step.
     ///
     /// # Errors
     ///
     /// An error stops the run with [`Error::JobFailed`](crate::Error::JobFailed).
-    fn job(&self, cx: Context<'_, I, Env, B>) -> Result<Self::Output, Self::Error>;
+    fn job(&self, cx: Context<'_, I, Env, L>) -> Result<Self::Output, Self::Error>;
 }
 
 /// A step made of a marker and two closures, built by
@@ -209,13 +210,14 @@ impl<M, C, J> FnStep<M, C, J> {
     }
 }
 
-impl<I, Env, B, M, C, J, P, O> Step<I, Env, B> for FnStep<M, C, J>
+#[diagnostic::do_not_recommend]
+impl<I, Env, L, M, C, J, P, O> Step<I, Env, L> for FnStep<M, C, J>
 where
     I: ?Sized,
     Env: ?Sized,
     M: Marker,
-    C: Fn(Context<'_, I, Env, B>) -> Check<P>,
-    J: Fn(Context<'_, I, Env, B>) -> Result<O, BoxError>,
+    C: Fn(Context<'_, I, Env, L>) -> Check<P>,
+    J: Fn(Context<'_, I, Env, L>) -> Result<O, BoxError>,
 {
     type Marker = M;
     type Check = P;
@@ -224,12 +226,12 @@ where
     type Error = BoxError;
 
     #[inline(always)]
-    fn pre_check(&self, cx: Context<'_, I, Env, B>) -> Check<P> {
+    fn pre_check(&self, cx: Context<'_, I, Env, L>) -> Check<P> {
         (self.pre_check)(cx)
     }
 
     #[inline(always)]
-    fn job(&self, cx: Context<'_, I, Env, B>) -> Result<O, BoxError> {
+    fn job(&self, cx: Context<'_, I, Env, L>) -> Result<O, BoxError> {
         (self.job)(cx)
     }
 }
@@ -251,12 +253,13 @@ impl<M, J> JobStep<M, J> {
     }
 }
 
-impl<I, Env, B, M, J, O> Step<I, Env, B> for JobStep<M, J>
+#[diagnostic::do_not_recommend]
+impl<I, Env, L, M, J, O> Step<I, Env, L> for JobStep<M, J>
 where
     I: ?Sized,
     Env: ?Sized,
     M: Marker,
-    J: Fn(Context<'_, I, Env, B>) -> Result<O, BoxError>,
+    J: Fn(Context<'_, I, Env, L>) -> Result<O, BoxError>,
 {
     type Marker = M;
     type Check = ();
@@ -265,12 +268,12 @@ where
     type Error = BoxError;
 
     #[inline(always)]
-    fn pre_check(&self, _: Context<'_, I, Env, B>) -> Check<()> {
+    fn pre_check(&self, _: Context<'_, I, Env, L>) -> Check<()> {
         Check::Pass(())
     }
 
     #[inline(always)]
-    fn job(&self, cx: Context<'_, I, Env, B>) -> Result<O, BoxError> {
+    fn job(&self, cx: Context<'_, I, Env, L>) -> Result<O, BoxError> {
         (self.job)(cx)
     }
 }

@@ -1,0 +1,7 @@
+use choreograph::Pipeline;
+
+struct Load;
+
+fn main() {
+    let _pipeline = Pipeline::<u32>::new().add_step(Load);
+}
