@@ -106,6 +106,10 @@ impl<I: ?Sized, Env: ?Sized> Default for Pipeline<I, Env, HNil, HNil> {
 type Extended<I, Env, C, L, S, Index, M, P, O, R = Reason> =
     Pipeline<I, Env, HCons<Link<S, Index>, C>, HCons<Slot<M, P, O, R>, L>>;
 
+/// The pipeline type after adding a step built from closures, `FnStep<M, Pre, Job>`.
+type ExtendedByFn<I, Env, C, L, M, Pre, Job, P, O> =
+    Extended<I, Env, C, L, FnStep<M, Pre, Job>, (), M, P, O>;
+
 /// The pipeline type after adding the step type `S` to chain `C` with slots `L`.
 type ExtendedBy<I, Env, C, L, S, Index> = Extended<
     I,
@@ -156,7 +160,7 @@ impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L> {
         marker: M,
         pre_check: Pre,
         job: Job,
-    ) -> Extended<I, Env, C, L, FnStep<M, Pre, Job>, (), M, P, O>
+    ) -> ExtendedByFn<I, Env, C, L, M, Pre, Job, P, O>
     where
         M: Marker,
         Pre: Fn(Context<'_, I, Env, L>) -> Check<P>,

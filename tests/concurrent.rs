@@ -10,8 +10,8 @@ use std::thread;
 use std::time::Duration;
 
 use choreograph::{
-    Callback, CancelCause, CancelToken, Chain, Check, Context, Entry, Error, MAX_WORKERS, Pipeline,
-    Reason, SkipReason, Step, markers,
+    Callback, CancelCause, CancelToken, Chain, Check, Context, Entry, Error, HCons, HNil,
+    MAX_WORKERS, Pipeline, Reason, SkipReason, Slot, Step, markers,
 };
 
 markers! {
@@ -515,10 +515,20 @@ fn ordered_mode_bounds_buffered_records() {
     assert_eq!(pulled_while_blocked, (4, 3));
 }
 
+/// The data bag slots of [`canceling_pipeline`], newest step first.
+type CancelingSlots = HCons<Slot<Second, (), (), Reason>, HCons<Slot<First, (), (), Reason>, HNil>>;
+
 /// Builds a pipeline whose first job cancels the run on input 10, counting calls per input.
 fn canceling_pipeline(
     calls: &Arc<Vec<AtomicUsize>>,
-) -> Arc<Pipeline<u64, (), impl Chain<u64, (), Slots: Send> + Send + Sync + 'static>> {
+) -> Arc<
+    Pipeline<
+        u64,
+        (),
+        impl Chain<u64, (), Slots = CancelingSlots> + Send + Sync + 'static,
+        CancelingSlots,
+    >,
+> {
     let (first_check, first_job, second_check, second_job) = (
         Arc::clone(calls),
         Arc::clone(calls),

@@ -12,16 +12,15 @@ use crate::error::{BoxError, Error};
 use crate::pipeline::Pipeline;
 use crate::report::Report;
 
-/// The result stream of a pipeline with chain `C` over the inputs of `It`.
-type PipelineResults<It, I, Env, C> =
-    Results<<It as IntoIterator>::IntoIter, Report<<C as Chain<I, Env>>::Slots>>;
+/// The result stream of a pipeline with bag slots `L` over the inputs of `It`.
+type PipelineResults<It, L> = Results<<It as IntoIterator>::IntoIter, Report<L>>;
 
-impl<I, Env, C> Pipeline<I, Env, C>
+impl<I, Env, C, L> Pipeline<I, Env, C, L>
 where
     I: ?Sized + 'static,
     Env: ?Sized + 'static,
-    C: Chain<I, Env> + Send + Sync + 'static,
-    C::Slots: Send + 'static,
+    C: Chain<I, Env, Slots = L> + Send + Sync + 'static,
+    L: Send + 'static,
 {
     /// Creates the options to run this pipeline over many inputs on worker threads.
     ///
@@ -92,7 +91,7 @@ where
         self: &Arc<Self>,
         inputs: It,
         env: impl Into<Arc<Env>>,
-    ) -> Result<PipelineResults<It, I, Env, C>, Error>
+    ) -> Result<PipelineResults<It, L>, Error>
     where
         It: IntoIterator,
         It::Item: Borrow<I> + Send + 'static,
@@ -102,12 +101,12 @@ where
     }
 }
 
-impl<I, Env, C> Concurrent<Pipeline<I, Env, C>>
+impl<I, Env, C, L> Concurrent<Pipeline<I, Env, C, L>>
 where
     I: ?Sized + 'static,
     Env: ?Sized + 'static,
-    C: Chain<I, Env> + Send + Sync + 'static,
-    C::Slots: Send + 'static,
+    C: Chain<I, Env, Slots = L> + Send + Sync + 'static,
+    L: Send + 'static,
 {
     /// Runs the pipeline over every input on worker threads that share one environment.
     ///
@@ -146,7 +145,7 @@ where
         &self,
         inputs: It,
         env: impl Into<Arc<Env>>,
-    ) -> Result<PipelineResults<It, I, Env, C>, Error>
+    ) -> Result<PipelineResults<It, L>, Error>
     where
         It: IntoIterator,
         It::Item: Borrow<I> + Send + 'static,
@@ -201,7 +200,7 @@ where
         &self,
         inputs: It,
         make_env: F,
-    ) -> Result<PipelineResults<It, I, Env, C>, Error>
+    ) -> Result<PipelineResults<It, L>, Error>
     where
         It: IntoIterator,
         It::Item: Borrow<I> + Send + 'static,
@@ -257,7 +256,7 @@ where
         &self,
         inputs: It,
         make_env: F,
-    ) -> Result<PipelineResults<It, I, Env, C>, Error>
+    ) -> Result<PipelineResults<It, L>, Error>
     where
         It: IntoIterator,
         It::Item: Borrow<I> + Send + 'static,
@@ -270,11 +269,7 @@ where
 
     /// Starts the workers, each with the value that `make_env` builds for it, and which
     /// the pipeline borrows as its environment.
-    fn start<It, W, F>(
-        &self,
-        inputs: It,
-        make_env: F,
-    ) -> Result<PipelineResults<It, I, Env, C>, Error>
+    fn start<It, W, F>(&self, inputs: It, make_env: F) -> Result<PipelineResults<It, L>, Error>
     where
         It: IntoIterator,
         It::Item: Borrow<I> + Send + 'static,
