@@ -59,14 +59,19 @@ fn write_csv(dir: &TempDir, name: &str, lines: &[&str]) -> PathBuf {
     path
 }
 
-/// Imports the CSV file at `csv` into the database at `database`, as the example does,
-/// and returns the summary and every problem reported.
-fn import_file(csv: &Path, database: &Path) -> (Summary, Vec<Problem>) {
+/// The worker count of the imports whose result does not depend on the order of the rows.
+const WORKERS: usize = 4;
+
+/// Imports the CSV file at `csv` into the database at `database` on `workers` threads, as
+/// the example does, and returns the summary and every problem reported.
+fn import_file(csv: &Path, database: &Path, workers: usize) -> (Summary, Vec<Problem>) {
     let file = File::open(csv).unwrap();
     let rows = Rows::new(file, csv.display().to_string()).unwrap();
     let mut problems = Vec::new();
-    let summary = import::import(rows, database, |problem| problems.push(problem.clone()))
-        .unwrap_or_else(|error| panic!("import failed: {}", import::error_chain(&error)));
+    let summary = import::import(rows, database, workers, |problem| {
+        problems.push(problem.clone())
+    })
+    .unwrap_or_else(|error| panic!("import failed: {}", import::error_chain(&error)));
     (summary, problems)
 }
 
@@ -138,7 +143,7 @@ fn import_twice_creates_rows_once() {
     );
     let database = dir.path().join("import.db");
 
-    let (first, problems) = import_file(&csv, &database);
+    let (first, problems) = import_file(&csv, &database, WORKERS);
     assert_eq!(first.records, 6);
     assert_eq!(first.statements_created, 3);
     assert_eq!(first.lines_created, 5);
@@ -172,7 +177,7 @@ fn import_twice_creates_rows_once() {
     ];
     assert_eq!(stored_lines(&connection), expected_lines);
 
-    let (second, problems) = import_file(&csv, &database);
+    let (second, problems) = import_file(&csv, &database, WORKERS);
     assert_eq!(second.records, 6);
     assert_eq!(second.statements_created, 0);
     assert_eq!(second.lines_created, 0);
@@ -193,7 +198,7 @@ fn import_twice_generated_csv() {
     assert_eq!(generated.malformed_rows, 8);
     let database = dir.path().join("import.db");
 
-    let (first, problems) = import_file(&csv, &database);
+    let (first, problems) = import_file(&csv, &database, WORKERS);
     assert_eq!(first.records, 208);
     assert_eq!(first.statements_created, generated.statements);
     assert_eq!(first.lines_created, 200);
@@ -211,7 +216,7 @@ fn import_twice_generated_csv() {
     assert_eq!(count(&connection, "statement_lines"), 200);
     let lines_before = stored_lines(&connection);
 
-    let (second, _) = import_file(&csv, &database);
+    let (second, _) = import_file(&csv, &database, WORKERS);
     assert_eq!(second.statements_created, 0);
     assert_eq!(second.lines_created, 0);
     assert_eq!(second.lines_present, 200);
@@ -231,14 +236,57 @@ fn shipped_sample_matches_generator() {
     );
 
     let dir = TempDir::new().unwrap();
-    let (summary, problems) = import_file(&shipped, &dir.path().join("sample.db"));
+    let (summary, problems) = import_file(&shipped, &dir.path().join("sample.db"), WORKERS);
     assert_eq!(summary.records, 10_008);
     assert_eq!(summary.statements_created, generated.statements);
     assert_eq!(summary.lines_created, 10_000);
     assert_eq!(summary.rows_rejected, 8);
     assert_eq!(summary.rows_failed, 0);
-    let lines: Vec<u64> = problems.iter().map(|problem| problem.file_line).collect();
+    let mut lines: Vec<u64> = problems.iter().map(|problem| problem.file_line).collect();
+    lines.sort_unstable();
     assert_eq!(lines, [1113, 2225, 3337, 4449, 5561, 6673, 7785, 8897]);
+}
+
+#[test]
+fn workers_race_on_new_statements() {
+    const STATEMENTS: u32 = 5;
+    const LINES: u32 = 100;
+    let dir = TempDir::new().unwrap();
+    // Consecutive records belong to the same statement, so the workers take several lines
+    // of a new statement at once and race to create it.
+    let records: Vec<String> = (1..=STATEMENTS)
+        .flat_map(|statement| {
+            (1..=LINES).map(move |number| {
+                format!(
+                    "ST-{statement},DE89370400440532013000,{number},2024-03-01,-{number}.00,EUR,x"
+                )
+            })
+        })
+        .collect();
+    let records: Vec<&str> = records.iter().map(String::as_str).collect();
+    let csv = write_csv(&dir, "racing.csv", &records);
+    let database = dir.path().join("import.db");
+
+    let (first, problems) = import_file(&csv, &database, 8);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(first.statements_created, u64::from(STATEMENTS));
+    assert_eq!(first.lines_created, u64::from(STATEMENTS * LINES));
+    assert_eq!(first.lines_present, 0);
+
+    let connection = Connection::open(&database).unwrap();
+    assert_eq!(count(&connection, "statements"), u64::from(STATEMENTS));
+    let lines = stored_lines(&connection);
+    assert_eq!(lines.len(), (STATEMENTS * LINES) as usize);
+    for (index, line) in lines.iter().enumerate() {
+        let number = index as u32 % LINES + 1;
+        assert_eq!(line.1, number);
+        assert_eq!(line.3, -100 * i64::from(number));
+    }
+
+    let (second, _) = import_file(&csv, &database, 8);
+    assert_eq!(second.statements_created, 0);
+    assert_eq!(second.lines_created, 0);
+    assert_eq!(second.lines_present, u64::from(STATEMENTS * LINES));
 }
 
 #[test]
@@ -257,7 +305,7 @@ fn concurrent_imports_insert_each_row_once() {
             let (csv, database, start) = (csv.clone(), database.clone(), Arc::clone(&start));
             thread::spawn(move || {
                 start.wait();
-                import_file(&csv, &database)
+                import_file(&csv, &database, 2)
             })
         })
         .collect();
@@ -299,7 +347,9 @@ fn line_contradicting_statement_is_rejected() {
     );
     let database = dir.path().join("import.db");
 
-    let (summary, problems) = import_file(&csv, &database);
+    // One worker, so that the first line creates the statement the later lines are checked
+    // against.
+    let (summary, problems) = import_file(&csv, &database, 1);
     assert_eq!(summary.statements_created, 1);
     assert_eq!(summary.lines_created, 2);
     assert_eq!(summary.rows_rejected, 2);
@@ -335,7 +385,8 @@ fn repeated_line_in_file_is_present() {
     );
     let database = dir.path().join("import.db");
 
-    let (summary, problems) = import_file(&csv, &database);
+    // One worker, so that the first of the two records is the one stored.
+    let (summary, problems) = import_file(&csv, &database, 1);
     assert_eq!(summary.lines_created, 1);
     assert_eq!(summary.lines_present, 1);
     assert!(problems.is_empty());
@@ -376,7 +427,7 @@ fn failing_insert_counts_row_failed() {
         ],
     );
 
-    let (summary, problems) = import_file(&csv, &database);
+    let (summary, problems) = import_file(&csv, &database, WORKERS);
     assert_eq!(summary.lines_created, 2);
     assert_eq!(summary.rows_failed, 1);
     assert_eq!(summary.rows_rejected, 0);
@@ -399,7 +450,7 @@ fn unopenable_database_is_an_error() {
     let database = dir.path().join("missing-directory").join("import.db");
     let rows = Rows::new(File::open(&csv).unwrap(), "one.csv").unwrap();
 
-    let error = import::import(rows, &database, |_| {}).unwrap_err();
+    let error = import::import(rows, &database, 1, |_| {}).unwrap_err();
     assert_eq!(
         error.to_string(),
         format!(

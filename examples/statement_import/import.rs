@@ -7,10 +7,13 @@
 //! line between a pre-check and its job. So each insert does nothing on a conflict with the
 //! table's `UNIQUE` constraint, and the job then uses the row that is there.
 
+use std::cell::RefCell;
 use std::error::Error as StdError;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use choreograph::{
@@ -20,7 +23,7 @@ use rusqlite::Connection;
 
 use crate::db::{self, StoredStatement};
 use crate::line::{InvalidRow, StatementLine};
-use crate::reader::{ReadError, Rows};
+use crate::reader::{ReadError, Row, Rows};
 use crate::summary::Summary;
 
 markers! {
@@ -48,77 +51,137 @@ impl Inserted {
     }
 }
 
-/// Imports `rows` into the SQLite database at `database`, creating its tables if they are
-/// missing, and returns the counts.
+/// Imports `rows` into the SQLite database at `database` on `workers` threads, each with
+/// its own connection, creates the tables if they are missing, and returns the counts.
 ///
-/// Every row that is not imported is handed to `on_problem` as it is found: a record that
-/// is not a valid line, a line that contradicts its stored statement, or a line whose
-/// database work failed. The import goes on with the next row in every case.
+/// A worker count of 0 is treated as 1. Every row that is not imported is handed to
+/// `on_problem` as it is found: a record that is not a valid line, a line that contradicts
+/// its stored statement, or a line whose database work failed. The import goes on with the
+/// next row in every case.
 ///
 /// # Errors
 ///
 /// Returns [`ImportError::Database`] when the database cannot be opened or its tables
-/// cannot be created, and [`ImportError::Read`] when reading the CSV fails partway. The
-/// rows imported before a read error stay imported.
+/// cannot be created, [`ImportError::Workers`] when a worker cannot start, and
+/// [`ImportError::Read`] when reading the CSV fails partway. The rows imported before a
+/// read error stay imported.
 pub fn import<R: Read>(
     rows: Rows<R>,
     database: &Path,
+    workers: usize,
     mut on_problem: impl FnMut(&Problem),
 ) -> Result<Summary, ImportError> {
     let started = Instant::now();
-    let connection = open_database(database)?;
+    // A bad path fails here, before any worker starts, and the workers find the tables.
+    open_database(database)?;
 
-    let pipeline = Pipeline::<StatementLine, Connection>::new()
-        .step(
-            CreateStatement,
-            |cx| find_statement(cx.input(), cx.env()),
-            |cx| create_statement(cx.input(), cx.env()),
-        )
-        .step(
-            CreateLine,
-            |cx| find_line(cx.input(), cx.env()),
-            |cx| {
-                // The statement's row id: the one its job created, or else the one its
-                // pre-check found.
-                let statement = match cx.bag().get(CreateStatement) {
-                    Outcome::Ran { output, .. } => output.id(),
-                    Outcome::Skipped { check, .. } => {
-                        check.ok_or("the statement was skipped without a row id")?
-                    }
-                };
-                create_line(cx.input(), statement, cx.env())
-            },
-        );
+    let pipeline = Arc::new(
+        Pipeline::<StatementLine, Connection>::new()
+            .step(
+                CreateStatement,
+                |cx| find_statement(cx.input(), cx.env()),
+                |cx| create_statement(cx.input(), cx.env()),
+            )
+            .step(
+                CreateLine,
+                |cx| find_line(cx.input(), cx.env()),
+                |cx| {
+                    // The statement's row id: the one its job created, or else the one its
+                    // pre-check found.
+                    let statement = match cx.bag().get(CreateStatement) {
+                        Outcome::Ran { output, .. } => output.id(),
+                        Outcome::Skipped { check, .. } => {
+                            check.ok_or("the statement was skipped without a row id")?
+                        }
+                    };
+                    create_line(cx.input(), statement, cx.env())
+                },
+            ),
+    );
+
+    // The pool pulls the valid lines on this thread, while this loop reads the results.
+    let skipped = Rc::new(RefCell::new(Skipped::default()));
+    let lines = ValidLines {
+        rows,
+        skipped: Rc::clone(&skipped),
+    };
+    let path = database.to_path_buf();
+    let results = pipeline
+        .concurrent()
+        .workers(workers)
+        .try_run_per_worker(lines, move |_| db::connect(&path))
+        .map_err(ImportError::Workers)?;
 
     let mut summary = Summary::default();
-    for row in rows {
+    for record in results {
+        skipped.borrow_mut().report(&mut summary, &mut on_problem);
         summary.records += 1;
-        let line = match row.map_err(ImportError::Read)? {
-            Ok(line) => line,
-            Err(invalid) => {
-                summary.rows_rejected += 1;
-                on_problem(&Problem::from(invalid));
-                continue;
-            }
-        };
-        let report = pipeline.run(&line, &connection);
-        if let Some(problem) = tally(&mut summary, &line, &report) {
+        if let Some(problem) = tally(&mut summary, record.input(), record.report()) {
             on_problem(&problem);
         }
+    }
+    let mut skipped = skipped.borrow_mut();
+    skipped.report(&mut summary, &mut on_problem);
+    if let Some(error) = skipped.read_error.take() {
+        return Err(ImportError::Read(error));
     }
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
-/// Opens a connection to the database and creates the tables that are missing.
-fn open_database(path: &Path) -> Result<Connection, ImportError> {
+/// The valid lines of a CSV file, as the input of the worker pool. The invalid rows and a
+/// read error go to `skipped` instead, for the loop over the results to report.
+struct ValidLines<R> {
+    rows: Rows<R>,
+    skipped: Rc<RefCell<Skipped>>,
+}
+
+/// The rows that [`ValidLines`] kept from the pool and that are not reported yet.
+#[derive(Default)]
+struct Skipped {
+    invalid: Vec<InvalidRow>,
+    read_error: Option<ReadError>,
+}
+
+impl Skipped {
+    /// Counts the invalid rows in `summary`, hands each to `on_problem`, and removes them.
+    fn report(&mut self, summary: &mut Summary, on_problem: &mut impl FnMut(&Problem)) {
+        for invalid in self.invalid.drain(..) {
+            summary.records += 1;
+            summary.rows_rejected += 1;
+            on_problem(&Problem::from(invalid));
+        }
+    }
+}
+
+impl<R: Read> Iterator for ValidLines<R> {
+    type Item = StatementLine;
+
+    fn next(&mut self) -> Option<StatementLine> {
+        loop {
+            let row: Row = match self.rows.next()? {
+                Ok(row) => row,
+                Err(error) => {
+                    self.skipped.borrow_mut().read_error = Some(error);
+                    return None;
+                }
+            };
+            match row {
+                Ok(line) => return Some(line),
+                Err(invalid) => self.skipped.borrow_mut().invalid.push(invalid),
+            }
+        }
+    }
+}
+
+/// Opens the database, switching it to WAL mode, and creates the tables that are missing.
+fn open_database(path: &Path) -> Result<(), ImportError> {
     let database_error = |error| ImportError::Database {
         path: path.display().to_string(),
         error,
     };
     let connection = db::connect(path).map_err(database_error)?;
-    db::create_schema(&connection).map_err(database_error)?;
-    Ok(connection)
+    db::create_schema(&connection).map_err(database_error)
 }
 
 /// Checks for the statement, as the pre-check of "create statement". A stored statement
@@ -182,13 +245,6 @@ fn create_line(
     Ok(Inserted::Existing(id))
 }
 
-/// The entry of "create statement" in a finished run's bag: the row id the pre-check
-/// found, and what the job inserted.
-type StatementEntry = Entry<Option<i64>, Inserted>;
-
-/// The entry of "create statement line" in a finished run's bag.
-type LineEntry = Entry<(), Inserted>;
-
 /// Adds the outcome of one line's run to `summary`, and returns the problem if the line was
 /// not imported.
 ///
@@ -200,8 +256,8 @@ fn tally<L, S, T>(
     report: &Report<L>,
 ) -> Option<Problem>
 where
-    L: Lookup<CreateStatement, S, Value = StatementEntry>
-        + Lookup<CreateLine, T, Value = LineEntry>,
+    L: Lookup<CreateStatement, S, Check = Option<i64>, Output = Inserted, Reason = Reason>
+        + Lookup<CreateLine, T, Check = (), Output = Inserted, Reason = Reason>,
 {
     if let Entry::Ran {
         output: Inserted::New(_),
@@ -327,6 +383,10 @@ pub enum ImportError {
         /// The SQLite error.
         error: rusqlite::Error,
     },
+    /// A worker could not start, because its thread could not be spawned or its
+    /// connection could not be opened.
+    #[error("cannot start the import workers")]
+    Workers(#[source] Error),
     /// Reading the CSV file failed.
     #[error(transparent)]
     Read(#[from] ReadError),

@@ -6,7 +6,8 @@
 //!
 //! Each CSV record runs through a two-step pipeline, "create statement" and "create
 //! statement line", whose pre-checks skip the inserts that were done before: running the
-//! command twice imports every line once. The tables are created if they are missing.
+//! command twice imports every line once. The records run on a pool of worker threads,
+//! each with its own SQLite connection. The tables are created if they are missing.
 //!
 //! Rows that are not imported are printed to standard error with their line in the file,
 //! and the counts to standard output.
@@ -28,8 +29,10 @@ mod records;
 mod summary;
 
 use std::fs::File;
+use std::num::NonZero;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::thread;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -38,15 +41,17 @@ use crate::reader::{ReadError, Rows};
 use crate::summary::Summary;
 
 const USAGE: &str = "\
-usage: statement_import --db PATH CSV
+usage: statement_import --db PATH [--workers N] CSV
 
 Imports the statement lines of the CSV file into the SQLite database at PATH,
 creating the file and its tables if they are missing. Lines already in the
 database are skipped, so the same file can be imported again.
 
-  --db PATH   SQLite database file to import into
-  CSV         file of statement lines, with the header
-              statement_id,account,line_number,booking_date,amount,currency,description";
+  --db PATH     SQLite database file to import into
+  --workers N   number of worker threads, each with its own connection
+                (default: the number of available CPU threads)
+  CSV           file of statement lines, with the header
+                statement_id,account,line_number,booking_date,amount,currency,description";
 
 /// The maximum number of problems printed to standard error. Further ones are counted, not
 /// printed.
@@ -55,6 +60,7 @@ const MAX_PRINTED_PROBLEMS: u64 = 50;
 struct Args {
     database: PathBuf,
     csv: PathBuf,
+    workers: usize,
 }
 
 fn main() -> ExitCode {
@@ -101,7 +107,7 @@ fn run(args: &Args) -> Result<Summary, ImportError> {
     let rows = Rows::new(progress.wrap_read(file), csv_path)?;
 
     let mut printed = 0;
-    let summary = import::import(rows, &args.database, |problem| {
+    let summary = import::import(rows, &args.database, args.workers, |problem| {
         printed += 1;
         if printed <= MAX_PRINTED_PROBLEMS {
             progress.suspend(|| eprintln!("{problem}"));
@@ -133,12 +139,24 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut database = None;
     let mut csv = None;
+    let mut workers = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
             "--db" => {
                 let path = args.next().ok_or("`--db` needs a database file path")?;
                 database = Some(PathBuf::from(path));
+            }
+            "--workers" => {
+                let count = args.next().ok_or("`--workers` needs a number")?;
+                match count.parse::<usize>() {
+                    Ok(count) if count >= 1 => workers = Some(count),
+                    _ => {
+                        return Err(format!(
+                            "invalid `--workers` value `{count}`: expected a whole number from 1"
+                        ));
+                    }
+                }
             }
             option if option.starts_with('-') => {
                 return Err(format!("unknown option `{option}`"));
@@ -150,5 +168,6 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     Ok(Some(Args {
         database: database.ok_or("missing `--db PATH`")?,
         csv: csv.ok_or("missing the CSV file to import")?,
+        workers: workers.unwrap_or_else(|| thread::available_parallelism().map_or(1, NonZero::get)),
     }))
 }
