@@ -1,5 +1,6 @@
 //! The typed data bag: every pre-check and job output of one run, addressed by step marker.
 
+use std::any::{Any, type_name};
 use std::error::Error as StdError;
 use std::fmt;
 use std::marker::PhantomData;
@@ -138,6 +139,10 @@ pub struct EarlierBag<'a, L> {
 impl<'a, L> EarlierBag<'a, L> {
     pub(crate) fn new(slots: &'a L) -> Self {
         EarlierBag { slots }
+    }
+
+    pub(crate) fn slots(&self) -> &'a L {
+        self.slots
     }
 
     /// The outcome of the earlier step marked `M`.
@@ -284,6 +289,113 @@ where
             self.head.entry.reason().map(SkipReason::as_error)
         } else {
             self.tail.skip_error_at(index)
+        }
+    }
+}
+
+/// Position-based access to the pre-check and job outputs of a bag's slots as `&dyn Any`,
+/// for lookups that know a step only by name, such as the
+/// [`Coordinator`](crate::Coordinator)'s data bag.
+///
+/// Each value comes with the name of its type, as [`std::any::type_name`] gives it, so a
+/// lookup that requests another type can report which type the step stored. Implemented for
+/// every bag list whose output types are `'static`. Sealed.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{AnyEntries, Pipeline, markers};
+///
+/// markers! {
+///     /// Parses the amount.
+///     pub Parse = "parse";
+/// }
+///
+/// let pipeline = Pipeline::<str>::new().job(Parse, |cx| Ok(cx.input().parse::<i64>()?));
+/// let report = pipeline.run("42", &());
+/// let slots = report.bag().as_hlist();
+/// let (output, type_name) = slots.output_at(0).expect("the job ran");
+/// assert_eq!(output.downcast_ref::<i64>(), Some(&42));
+/// assert_eq!(type_name, "i64");
+/// assert!(slots.output_at(1).is_none());
+/// ```
+pub trait AnyEntries: Entries {
+    /// The pre-check output of the step at `index` and its type name, if the pre-check
+    /// returned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{AnyEntries, Check, Pipeline, Reason, markers};
+    ///
+    /// markers! {
+    ///     /// Finds the record.
+    ///     pub Find = "find";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<u32>::new()
+    ///     .step(Find, |_| Check::Skip(7_u64, Reason::new("exists")), |_| Ok(()));
+    /// let report = pipeline.run(&1, &());
+    /// let (check, type_name) = report.bag().as_hlist().check_at(0).expect("it returned");
+    /// assert_eq!(check.downcast_ref::<u64>(), Some(&7));
+    /// assert_eq!(type_name, "u64");
+    /// ```
+    fn check_at(&self, index: usize) -> Option<(&dyn Any, &'static str)>;
+
+    /// The job output of the step at `index` and its type name, if the job ran and
+    /// succeeded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{AnyEntries, Pipeline, markers};
+    ///
+    /// markers! {
+    ///     /// Counts the characters.
+    ///     pub Count = "count";
+    /// }
+    ///
+    /// let pipeline = Pipeline::<str>::new().job(Count, |cx| Ok(cx.input().len()));
+    /// let report = pipeline.run("four", &());
+    /// let (output, _) = report.bag().as_hlist().output_at(0).expect("the job ran");
+    /// assert_eq!(output.downcast_ref::<usize>(), Some(&4));
+    /// ```
+    fn output_at(&self, index: usize) -> Option<(&dyn Any, &'static str)>;
+}
+
+impl AnyEntries for HNil {
+    fn check_at(&self, _: usize) -> Option<(&dyn Any, &'static str)> {
+        None
+    }
+
+    fn output_at(&self, _: usize) -> Option<(&dyn Any, &'static str)> {
+        None
+    }
+}
+
+impl<M, P, J, R, Tail> AnyEntries for HCons<Slot<M, P, J, R>, Tail>
+where
+    M: Marker,
+    P: Any,
+    J: Any,
+    R: SkipReason,
+    Tail: AnyEntries,
+{
+    fn check_at(&self, index: usize) -> Option<(&dyn Any, &'static str)> {
+        if index == Tail::LEN {
+            let check = self.head.entry.check()?;
+            Some((check, type_name::<P>()))
+        } else {
+            self.tail.check_at(index)
+        }
+    }
+
+    fn output_at(&self, index: usize) -> Option<(&dyn Any, &'static str)> {
+        if index == Tail::LEN {
+            let output = self.head.entry.output()?;
+            Some((output, type_name::<J>()))
+        } else {
+            self.tail.output_at(index)
         }
     }
 }

@@ -203,8 +203,9 @@ pub enum Error {
 
     /// A step was added under a name that an earlier step already has, ignoring case.
     #[error(
-        "step `{step}` duplicates the name of step `{existing}` at position {}; \
-         step names must differ ignoring case",
+        "step `{step}` at position {} duplicates the name of step `{existing}` at position {} \
+         ignoring case, so rename one of them",
+        step.index(),
         existing.index()
     )]
     DuplicateStep {
@@ -392,8 +393,8 @@ mod tests {
         }
         assert_eq!(
             errors[2].to_string(),
-            "step `LOAD` duplicates the name of step `load` at position 0; \
-             step names must differ ignoring case"
+            "step `LOAD` at position 1 duplicates the name of step `load` at position 0 \
+             ignoring case, so rename one of them"
         );
     }
 }

@@ -364,7 +364,7 @@ where
     }
 
     #[inline(always)]
-    fn run_on<G: Guard>(&self, input: &I, env: &Env, signal: &Signal) -> Report<L> {
+    pub(crate) fn run_on<G: Guard>(&self, input: &I, env: &Env, signal: &Signal) -> Report<L> {
         let state = RunState { input, env, signal };
         let mut slots = C::NOT_REACHED;
         let error = self.chain.run::<G>(&mut slots, &state).err();
