@@ -326,9 +326,12 @@ struct Settings {
     ordered: bool,
 }
 
-/// Returns the available parallelism, or 1 when the platform cannot report it.
-fn default_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, NonZero::get)
+/// Returns the available parallelism, 1 when the platform cannot report it, and at most
+/// [`MAX_WORKERS`].
+pub(crate) fn default_workers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, NonZero::get)
+        .min(MAX_WORKERS)
 }
 
 #[cfg(test)]
@@ -368,7 +371,7 @@ mod tests {
     #[test]
     fn settings_default_to_available_parallelism() {
         let settings = options(None, None).settings(None);
-        assert_eq!(settings.workers, default_workers().min(MAX_WORKERS));
+        assert_eq!(settings.workers, default_workers());
         assert_eq!(settings.capacity, 2 * settings.workers);
     }
 

@@ -21,9 +21,7 @@ mod typed;
 use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
-use std::num::NonZeroUsize;
 use std::sync::Arc;
-use std::thread;
 
 pub use bag::DataBag;
 pub use execute::Execute;
@@ -37,6 +35,7 @@ use crate::chain::Chain;
 use crate::chain::panic_message;
 use crate::chain::private::{CatchPanics, Guard, Unguarded};
 use crate::check::Check;
+use crate::concurrent::default_workers;
 use crate::error::{Callback, Error};
 use crate::pipeline::Pipeline;
 use crate::step::Context;
@@ -115,7 +114,9 @@ struct DynSteps<Env: ?Sized> {
 
 impl<Env: ?Sized + 'static> Coordinator<Env> {
     /// The largest worker count: a larger count given to
-    /// [`with_workers`](Coordinator::with_workers) is lowered to it.
+    /// [`with_workers`](Coordinator::with_workers) or to
+    /// [`Concurrent::workers`](crate::Concurrent::workers) is lowered to it. It is
+    /// [`crate::MAX_WORKERS`], the cap of every concurrent run.
     ///
     /// Each worker is a thread of its own. The cap is fixed, not derived from the core
     /// count, so it leaves room for callbacks that wait on I/O while a mistyped count still
@@ -129,7 +130,7 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
     /// let coordinator = Coordinator::<()>::new().with_workers(usize::MAX);
     /// assert_eq!(coordinator.workers(), Coordinator::<()>::MAX_WORKERS);
     /// ```
-    pub const MAX_WORKERS: usize = 256;
+    pub const MAX_WORKERS: usize = crate::concurrent::MAX_WORKERS;
 
     /// Creates a coordinator without steps, whose worker count is the available
     /// parallelism.
@@ -564,13 +565,6 @@ impl<Env: ?Sized> fmt::Debug for Coordinator<Env> {
             .field("workers", &self.workers)
             .finish()
     }
-}
-
-/// The available parallelism, from 1 to [`Coordinator::MAX_WORKERS`].
-fn default_workers() -> usize {
-    thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(Coordinator::<()>::MAX_WORKERS)
 }
 
 /// The panic handling of a run: callbacks called directly or with panics caught, for the
