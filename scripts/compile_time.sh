@@ -2,29 +2,34 @@
 # Measures `cargo check` and debug `cargo build` time and peak memory of generated pipelines
 # of 8, 16, 32 and 64 steps.
 #
-# Each generated crate depends on this crate by path. Step k reads the outcome of step k-1 and
-# of step 0, the deepest bag lookup. Dependencies are built once before the measurements;
+# Each generated crate depends on this crate by path. In the `chain` shape, step k's job reads
+# the outcome of step k-1. In the `deep` shape, step k also has a pre-check that reads step 0,
+# the deepest bag lookup, so each step adds a second closure and a lookup whose index grows
+# with k. Dependencies are built once before the measurements;
 # each measurement then rebuilds only the generated crate, without incremental compilation.
 # Prints a Markdown table: the median of RUNS runs (default 3) for time, and the largest peak
 # resident set size of the compiler over those runs. KEEP_DIR keeps the generated crates.
 #
 # Usage: scripts/compile_time.sh [step counts...]   (default: 8 16 32 64)
+# SHAPES selects the shapes (default: "chain deep").
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-3}
+shapes=(${SHAPES:-chain deep})
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(8 16 32 64)
 work=${KEEP_DIR:-$(mktemp -d)}
 [ -n "${KEEP_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
 export CARGO_TARGET_DIR="$work/target" CARGO_INCREMENTAL=0
 
+# Writes a crate with a pipeline of $1 steps of shape $3 into the folder $2.
 generate() {
-    local steps=$1 dir=$2
+    local steps=$1 dir=$2 shape=$3
     mkdir -p "$dir/src"
     cat >"$dir/Cargo.toml" <<TOML
 [package]
-name = "chain-$steps"
+name = "pipeline-$steps"
 version = "0.0.0"
 edition = "2024"
 publish = false
@@ -33,6 +38,7 @@ publish = false
 choreograph = { path = "$root" }
 TOML
     {
+        echo "#![allow(unused_imports)]"
         echo "use choreograph::{Check, Outcome, Pipeline, markers};"
         echo
         echo "markers! {"
@@ -46,9 +52,14 @@ TOML
         echo "    let pipeline = Pipeline::<u64>::new()"
         echo "        .job(S0, |cx| Ok(*cx.input()))"
         for ((k = 1; k < steps; k++)); do
-            echo "        .step("
-            echo "            S$k,"
-            echo "            |cx| Check::Pass(cx.bag().get(S0).output().copied()),"
+            if [ "$shape" = deep ]; then
+                echo "        .step("
+                echo "            S$k,"
+                echo "            |cx| Check::Pass(cx.bag().get(S0).output().copied()),"
+            else
+                echo "        .job("
+                echo "            S$k,"
+            fi
             echo "            |cx| match cx.bag().get(S$((k - 1))) {"
             echo "                Outcome::Ran { output, .. } => Ok(*output + 1),"
             echo "                Outcome::Skipped { .. } => Ok(0),"
@@ -82,15 +93,18 @@ summarize() {
     echo "$(printf '%s\n' "${seconds[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p") $((peak_kib / 1024))"
 }
 
-generate 2 "$work/warm"
+generate 2 "$work/warm" deep
+cargo check -q --manifest-path "$work/warm/Cargo.toml"
 cargo build -q --manifest-path "$work/warm/Cargo.toml"
 
-echo "| steps | check (s) | check peak (MiB) | debug build (s) | build peak (MiB) |"
-echo "|---:|---:|---:|---:|---:|"
-for steps in "${counts[@]}"; do
-    dir="$work/chain-$steps"
-    generate "$steps" "$dir"
-    read -r check_seconds check_mib < <(summarize check "$dir")
-    read -r build_seconds build_mib < <(summarize build "$dir")
-    echo "| $steps | $check_seconds | $check_mib | $build_seconds | $build_mib |"
+echo "| shape | steps | check (s) | check peak (MiB) | debug build (s) | build peak (MiB) |"
+echo "|---|---:|---:|---:|---:|---:|"
+for shape in "${shapes[@]}"; do
+    for steps in "${counts[@]}"; do
+        dir="$work/$shape-$steps"
+        generate "$steps" "$dir" "$shape"
+        read -r check_seconds check_mib < <(summarize check "$dir")
+        read -r build_seconds build_mib < <(summarize build "$dir")
+        echo "| $shape | $steps | $check_seconds | $check_mib | $build_seconds | $build_mib |"
+    done
 done
