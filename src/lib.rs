@@ -147,7 +147,9 @@ pub use cancel::{CancelCause, CancelToken};
 pub use chain::{Chain, Link};
 pub use check::{Check, Reason, SkipReason};
 pub use concurrent::{Concurrent, MAX_WORKERS, Processed, Results};
-pub use coordinator::{Coordinator, DataBag, DynContext, DynReport, DynStep, Execute, Input};
+pub use coordinator::{
+    AnyInput, Coordinator, DataBag, DynContext, DynReport, DynStep, Execute, Input,
+};
 pub use error::{BoxError, Callback, Error, ExecutionError, StepId};
 pub use index::{Here, Lookup, LookupOutput, There};
 pub use marker::Marker;
