@@ -48,7 +48,7 @@ use crate::sealed::Sealed;
 pub struct Bag<L>(pub(crate) L);
 
 impl<L> Bag<L> {
-    /// The entry of the step marked `M`.
+    /// Returns the entry of the step marked `M`.
     ///
     /// Naming a marker that is not a step of the pipeline is a compile error.
     pub fn get<M, Index>(&self, marker: M) -> &Entry<L::Check, L::Output, L::Reason>
@@ -59,10 +59,10 @@ impl<L> Bag<L> {
         self.0.lookup()
     }
 
-    /// The job output of the one step whose job output type is `T`, if its job ran.
+    /// Returns the job output of the one step whose job output type is `T`, if its job ran.
     ///
     /// This is a shortcut for bags where `T` is unique; with two such steps the call does
-    /// not compile, and [`get`](Bag::get) with a marker tells them apart.
+    /// not compile, and [`get`](Bag::get) with a marker distinguishes them.
     pub fn output_of_type<T, Index>(&self) -> Option<&T>
     where
         L: LookupOutput<T, Index>,
@@ -70,7 +70,7 @@ impl<L> Bag<L> {
         self.0.lookup_output()
     }
 
-    /// The number of steps in the bag.
+    /// Returns the number of steps in the bag.
     pub fn len(&self) -> usize
     where
         L: Entries,
@@ -78,7 +78,7 @@ impl<L> Bag<L> {
         L::LEN
     }
 
-    /// Returns whether the bag holds no step.
+    /// Returns whether the bag contains no step.
     pub fn is_empty(&self) -> bool
     where
         L: Entries,
@@ -86,12 +86,12 @@ impl<L> Bag<L> {
         L::LEN == 0
     }
 
-    /// The HList of slots, newest step first.
+    /// Returns the HList of slots, newest step first.
     pub fn into_hlist(self) -> L {
         self.0
     }
 
-    /// The HList of slots, newest step first.
+    /// Returns the HList of slots, newest step first.
     pub fn as_hlist(&self) -> &L {
         &self.0
     }
@@ -145,7 +145,7 @@ impl<'a, L> EarlierBag<'a, L> {
         self.slots
     }
 
-    /// The outcome of the earlier step marked `M`.
+    /// Returns the outcome of the earlier step marked `M`.
     pub fn get<M, Index>(&self, marker: M) -> Outcome<'a, L::Check, L::Output, L::Reason>
     where
         L: Lookup<M, Index>,
@@ -159,7 +159,8 @@ impl<'a, L> EarlierBag<'a, L> {
         }
     }
 
-    /// The job output of the one earlier step whose job output type is `T`, if its job ran.
+    /// Returns the job output of the one earlier step whose job output type is `T`, if its
+    /// job ran.
     ///
     /// With two such steps the call does not compile; [`get`](EarlierBag::get) with a
     /// marker tells them apart.
@@ -201,7 +202,7 @@ impl<M, P, J, R> Slot<M, P, J, R> {
         }
     }
 
-    /// The stored entry.
+    /// Returns the stored entry.
     pub fn entry(&self) -> &Entry<P, J, R> {
         &self.entry
     }
@@ -249,10 +250,10 @@ pub trait Entries: Sealed {
     /// The number of steps.
     const LEN: usize;
 
-    /// The name of the step at `index`.
+    /// Returns the name of the step at `index`.
     fn name_at(index: usize) -> Option<&'static str>;
 
-    /// The skip reason of the step at `index`, if its pre-check skipped the job.
+    /// Returns the skip reason of the step at `index`, if its pre-check skipped the job.
     fn skip_error_at(&self, index: usize) -> Option<&(dyn StdError + Send + Sync + 'static)>;
 }
 
@@ -320,7 +321,7 @@ where
 /// assert!(slots.output_at(1).is_none());
 /// ```
 pub trait AnyEntries: Entries {
-    /// The pre-check output of the step at `index` and its type name, if the pre-check
+    /// Returns the pre-check output of the step at `index` and its type name, if the pre-check
     /// returned.
     ///
     /// # Examples
@@ -342,7 +343,7 @@ pub trait AnyEntries: Entries {
     /// ```
     fn check_at(&self, index: usize) -> Option<(&dyn Any, &'static str)>;
 
-    /// The job output of the step at `index` and its type name, if the job ran and
+    /// Returns the job output of the step at `index` and its type name, if the job ran and
     /// succeeded.
     ///
     /// # Examples

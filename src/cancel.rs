@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Why a run was canceled from outside.
+/// The cause of a cancellation from outside a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CancelCause {
     /// [`CancelToken::cancel`] or [`Context::cancel`](crate::Context::cancel) was called.
@@ -139,7 +139,7 @@ impl CancelToken {
         self.signal.poll().is_some()
     }
 
-    /// The deadline the token was created with, if any.
+    /// Returns the deadline the token was created with, if any.
     pub fn deadline(&self) -> Option<Instant> {
         self.signal.deadline
     }

@@ -39,7 +39,7 @@ impl<S, Index> Link<S, Index> {
         }
     }
 
-    /// The step itself.
+    /// Returns the step itself.
     pub fn step(&self) -> &S {
         &self.step
     }
@@ -193,7 +193,7 @@ fn panicked(
     }
 }
 
-/// The message of a panic payload: the `&str` or `String` that `panic!` formats.
+/// Returns the message of a panic payload: the `&str` or `String` that `panic!` formats.
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(message) = payload.downcast_ref::<&str>() {
         (*message).to_owned()
@@ -209,14 +209,14 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 pub(crate) mod private {
     use super::*;
 
-    /// What every step of one run shares.
+    /// The state every step of one run shares.
     pub struct RunState<'a, I: ?Sized, Env: ?Sized> {
         pub(crate) input: &'a I,
         pub(crate) env: &'a Env,
         pub(crate) signal: &'a Signal,
     }
 
-    /// How a run calls callbacks: directly, or catching panics.
+    /// The way a run calls callbacks: directly, or catching panics.
     pub trait Guard {
         /// Calls `callback`, returning the panic payload if it panicked and panics are caught.
         fn call<T>(callback: impl FnOnce() -> T) -> Result<T, Box<dyn Any + Send>>;

@@ -42,7 +42,7 @@ pub enum Check<P, R = Reason> {
 }
 
 impl<P, R> Check<P, R> {
-    /// The output of the pre-check, whatever it decided.
+    /// Returns the output of the pre-check, whatever it decided.
     pub fn output(&self) -> &P {
         match self {
             Check::Pass(output) | Check::Skip(output, _) | Check::Cancel(output, _) => output,
@@ -63,10 +63,10 @@ impl<P, R> Check<P, R> {
 /// [`Error::ExecutionCanceled`](crate::Error::ExecutionCanceled) through
 /// [`into_error`](SkipReason::into_error).
 pub trait SkipReason: Send + Sync + 'static {
-    /// The reason as an error, for the execution errors of the run.
+    /// Returns the reason as an error, for the execution errors of the run.
     fn as_error(&self) -> &(dyn StdError + Send + Sync + 'static);
 
-    /// The reason as an owned error, for the source of a runtime error.
+    /// Converts the reason into an owned error, for the source of a runtime error.
     fn into_error(self) -> BoxError;
 }
 

@@ -12,7 +12,7 @@ use crate::cancel::CancelCause;
 /// and `downcast_ref::<E>()` gets the concrete error back.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
-/// Which callback of a step produced an execution error.
+/// The callback of a step that produced an execution error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Callback {
     /// The pre-check, which decides whether the job runs.
@@ -58,12 +58,12 @@ impl StepId {
         }
     }
 
-    /// The 0-based position of the step in its pipeline or coordinator.
+    /// Returns the 0-based position of the step in its pipeline or coordinator.
     pub fn index(&self) -> usize {
         self.index
     }
 
-    /// The name the step was given, which may be blank.
+    /// Returns the name the step was given, which may be blank.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -161,7 +161,7 @@ pub enum Error {
     UnassignableInput {
         /// The step whose callback rejected the input.
         step: StepId,
-        /// Which callback of the step expects the other type.
+        /// The callback of the step that expects the other type.
         callback: Callback,
         /// The type the callback expects.
         expected: &'static str,
@@ -174,7 +174,7 @@ pub enum Error {
     Panicked {
         /// The step whose callback panicked.
         step: StepId,
-        /// Which callback panicked.
+        /// The callback that panicked.
         callback: Callback,
         /// The panic message, or a placeholder when the payload is not a string.
         message: String,
@@ -237,7 +237,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The step the error is about, for the kinds that concern one step.
+    /// Returns the step the error is about, for the kinds that concern one step.
     ///
     /// # Examples
     ///
@@ -262,8 +262,8 @@ impl Error {
         }
     }
 
-    /// The callback error that is also an execution error of the run: the job's error for
-    /// [`Error::JobFailed`], the pre-check's reason for [`Error::ExecutionCanceled`].
+    /// Returns the callback error that is also an execution error of the run: the job's error
+    /// for     /// [`Error::JobFailed`], the pre-check's reason for [`Error::ExecutionCanceled`].
     pub(crate) fn execution_error(&self) -> Option<ExecutionError<'_>> {
         let (step, callback, source) = match self {
             Error::JobFailed { step, source } => (step, Callback::Job, source),
@@ -331,22 +331,22 @@ impl<'a> ExecutionError<'a> {
         }
     }
 
-    /// The 0-based position of the step.
+    /// Returns the 0-based position of the step.
     pub fn step_index(&self) -> usize {
         self.step_index
     }
 
-    /// The name of the step, which may be blank.
+    /// Returns the name of the step, which may be blank.
     pub fn step_name(&self) -> &'a str {
         self.step_name
     }
 
-    /// The callback that produced the error.
+    /// Returns the callback that produced the error.
     pub fn callback(&self) -> Callback {
         self.callback
     }
 
-    /// The error itself; `downcast_ref` reaches the callback's own error type.
+    /// Returns the error itself; `downcast_ref` reaches the callback's own error type.
     pub fn error(&self) -> &'a (dyn StdError + Send + Sync + 'static) {
         self.error
     }

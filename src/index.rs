@@ -35,7 +35,7 @@ pub trait Lookup<M, Index>: Sealed {
     /// The step's skip reason type.
     type Reason;
 
-    /// The entry stored for the step marked `M`.
+    /// Returns the entry stored for the step marked `M`.
     fn lookup(&self) -> &Entry<Self::Check, Self::Output, Self::Reason>;
 }
 
@@ -67,7 +67,7 @@ where
 /// Finds the one step whose job output has type `T` in a data bag's list of slots.
 ///
 /// Sealed. Call it through [`Bag::output_of_type`](crate::Bag::output_of_type). When two
-/// steps have job output type `T`, the compiler cannot choose an index and asks for type
+/// steps have job output type `T`, the compiler cannot choose an index and requests type
 /// annotations: look the step up by marker instead.
 #[diagnostic::on_unimplemented(
     message = "no earlier step of this pipeline has job output type `{T}`",
@@ -75,7 +75,7 @@ where
     note = "look the step up by its marker with `get(Marker)`, or check the output type"
 )]
 pub trait LookupOutput<T, Index>: Sealed {
-    /// The job output of that step, if its job ran.
+    /// Returns the job output of that step, if its job ran.
     fn lookup_output(&self) -> Option<&T>;
 }
 

@@ -1,9 +1,9 @@
-//! How each step ended: as the data bag stores it, and as later steps of a run see it.
+//! The end state of each step: as the data bag stores it, and as later steps of a run see it.
 
 use crate::check::Reason;
 
-/// How an earlier step ended, as the later steps of the same run see it: a view into the
-/// data bag.
+/// The end state of an earlier step, as the later steps of the same run see it: a view into
+/// the data bag.
 ///
 /// While a run goes on, every earlier step either ran its job or was skipped by its
 /// pre-check: a cancel or a job failure would have stopped the run. A `match` on it has no
@@ -45,14 +45,14 @@ pub enum Outcome<'a, P, J, R = Reason> {
 }
 
 impl<'a, P, J, R> Outcome<'a, P, J, R> {
-    /// The pre-check's output.
+    /// Returns the pre-check's output.
     pub fn check(self) -> &'a P {
         match self {
             Outcome::Ran { check, .. } | Outcome::Skipped { check, .. } => check,
         }
     }
 
-    /// The job's output, if the job ran.
+    /// Returns the job's output, if the job ran.
     pub fn output(self) -> Option<&'a J> {
         match self {
             Outcome::Ran { output, .. } => Some(output),
@@ -60,7 +60,7 @@ impl<'a, P, J, R> Outcome<'a, P, J, R> {
         }
     }
 
-    /// The skip reason, if the pre-check skipped the job.
+    /// Returns the skip reason, if the pre-check skipped the job.
     pub fn reason(self) -> Option<&'a R> {
         match self {
             Outcome::Ran { .. } => None,
@@ -77,7 +77,7 @@ impl<P, J, R> Clone for Outcome<'_, P, J, R> {
 
 impl<P, J, R> Copy for Outcome<'_, P, J, R> {}
 
-/// How a step ended, as the data bag stores it.
+/// The end state of a step, as the data bag stores it.
 ///
 /// A finished run's bag has one entry per step. The error of a step that stopped the run is
 /// the run's runtime error, not part of the entry.
@@ -122,7 +122,7 @@ pub enum Entry<P, J, R = Reason> {
         /// The pre-check's output.
         check: P,
     },
-    /// The pre-check passed, then the job failed or panicked; the runtime error says which.
+    /// The pre-check passed, then the job failed or panicked; the runtime error names which.
     Failed {
         /// The pre-check's output.
         check: P,
@@ -132,7 +132,7 @@ pub enum Entry<P, J, R = Reason> {
 }
 
 impl<P, J, R> Entry<P, J, R> {
-    /// The pre-check's output, if the pre-check returned.
+    /// Returns the pre-check's output, if the pre-check returned.
     pub fn check(&self) -> Option<&P> {
         match self {
             Entry::Ran { check, .. }
@@ -143,7 +143,7 @@ impl<P, J, R> Entry<P, J, R> {
         }
     }
 
-    /// The job's output, if the job ran and succeeded.
+    /// Returns the job's output, if the job ran and succeeded.
     pub fn output(&self) -> Option<&J> {
         match self {
             Entry::Ran { output, .. } => Some(output),
@@ -151,7 +151,7 @@ impl<P, J, R> Entry<P, J, R> {
         }
     }
 
-    /// The skip reason, if the pre-check skipped the job.
+    /// Returns the skip reason, if the pre-check skipped the job.
     pub fn reason(&self) -> Option<&R> {
         match self {
             Entry::Skipped { reason, .. } => Some(reason),
@@ -159,7 +159,7 @@ impl<P, J, R> Entry<P, J, R> {
         }
     }
 
-    /// The entry as an [`Outcome`], if the step ran or was skipped.
+    /// Returns the entry as an [`Outcome`], if the step ran or was skipped.
     pub fn outcome(&self) -> Option<Outcome<'_, P, J, R>> {
         match self {
             Entry::Ran { check, output } => Some(Outcome::Ran { check, output }),

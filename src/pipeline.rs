@@ -77,9 +77,9 @@ use crate::step::{Context, FnStep, JobStep, Step};
 /// # Type parameters
 ///
 /// `C` is the chain of steps and `L` the list of slots of the data bag, both frunk HLists
-/// with the newest step first. The builder spells them out, so users name them rarely; the
-/// bag's type is carried along rather than computed from `C`, which keeps each builder call
-/// cheap for the compiler however long the chain is.
+/// with the newest step first. The builder spells them out, so users name them rarely. The
+/// builder carries the bag's type along instead of computing it from `C`, because computing
+/// it made every builder call prove the whole chain again, which slowed compilation.
 pub struct Pipeline<I: ?Sized, Env: ?Sized = (), C = HNil, L = HNil> {
     chain: C,
     types: PhantomData<fn(&I, &Env) -> L>,
@@ -252,7 +252,7 @@ impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L> {
         }
     }
 
-    /// The chain of steps, newest first.
+    /// Returns the chain of steps, newest first.
     pub fn chain(&self) -> &C {
         &self.chain
     }
@@ -262,7 +262,7 @@ impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L>
 where
     C: Chain<I, Env, Slots = L>,
 {
-    /// The number of steps.
+    /// Returns the number of steps.
     pub const fn len(&self) -> usize {
         C::LEN
     }
@@ -371,7 +371,7 @@ where
         Report::new(Bag(slots), error)
     }
 
-    /// The names of the steps, in the order they run.
+    /// Returns the names of the steps, in the order they run.
     ///
     /// # Examples
     ///

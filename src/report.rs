@@ -7,7 +7,7 @@ use crate::error::{Callback, Error, ExecutionError};
 
 /// The result of one run of a [`Pipeline`](crate::Pipeline).
 ///
-/// It holds the data bag with an [`Entry`](crate::Entry) for every step, and the runtime
+/// It contains the data bag with an [`Entry`](crate::Entry) for every step, and the runtime
 /// error if the run stopped. The execution errors, every skip reason followed by the
 /// cancel reason or job error that stopped the run, are read from both.
 ///
@@ -44,12 +44,12 @@ impl<L> Report<L> {
         Report { bag, error }
     }
 
-    /// The data bag: one [`Entry`](crate::Entry) per step.
+    /// Returns the data bag: one [`Entry`](crate::Entry) per step.
     pub fn bag(&self) -> &Bag<L> {
         &self.bag
     }
 
-    /// The error that stopped the run, if one did.
+    /// Returns the error that stopped the run, if one did.
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
     }
@@ -66,7 +66,8 @@ impl<L> Report<L> {
         (self.bag, self.error)
     }
 
-    /// The data bag if the run finished, or else the error that stopped it.
+    /// Converts the report into the data bag if the run finished, or else the error that
+    /// stopped it.
     ///
     /// # Errors
     ///
@@ -78,8 +79,8 @@ impl<L> Report<L> {
         }
     }
 
-    /// The execution errors in the order they happened: each skip reason, then the cancel
-    /// reason or job error that stopped the run, if one did.
+    /// Returns the execution errors in the order they happened: each skip reason, then the
+    /// cancel reason or job error that stopped the run, if one did.
     ///
     /// A run canceled from outside, or stopped by a panic, adds no execution error.
     pub fn execution_errors(&self) -> ExecutionErrors<'_, L>

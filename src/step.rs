@@ -8,7 +8,7 @@ use crate::check::{Check, Reason, SkipReason};
 use crate::error::BoxError;
 use crate::marker::Marker;
 
-/// What a step's callbacks can reach: the input record, the environment, the outcomes of
+/// The view a step's callbacks get: the input record, the environment, the outcomes of
 /// the earlier steps and the run's cancellation.
 ///
 /// `L` is the list of slots of the earlier steps; [`bag`](Context::bag) reads it with typed
@@ -56,17 +56,17 @@ impl<'a, I: ?Sized, Env: ?Sized, L> Context<'a, I, Env, L> {
         }
     }
 
-    /// The record this run processes.
+    /// Returns the record this run processes.
     pub fn input(&self) -> &'a I {
         self.input
     }
 
-    /// The shared resources the caller handed to the run.
+    /// Returns the shared resources the caller handed to the run.
     pub fn env(&self) -> &'a Env {
         self.env
     }
 
-    /// The outcomes of the earlier steps of this run.
+    /// Returns the outcomes of the earlier steps of this run.
     pub fn bag(&self) -> EarlierBag<'a, L> {
         EarlierBag::new(self.slots)
     }

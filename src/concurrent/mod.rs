@@ -1,13 +1,16 @@
-//! Many records at once: a pipeline's steps run over a sequence of inputs on worker threads.
+//! Many records at once: the steps of a pipeline or a coordinator run over a sequence of
+//! inputs on worker threads.
 //!
 //! [`Concurrent`] contains the options of such a run, and its `run` methods start the
 //! workers and return [`Results`], an iterator of [`Processed`] records in finishing order
-//! or, on request, in input order.
+//! or, on request, in input order. `pipeline.rs` runs a typed [`Pipeline`](crate::Pipeline)
+//! and `coordinator.rs` a [`Coordinator`](crate::Coordinator), both on the engine in
+//! `pool.rs`.
 //!
 //! # Design
 //!
 //! - The worker threads outlive the call that starts them, because the results are read
-//!   later through an iterator. So the pipeline and a shared environment are held in an
+//!   later through an iterator. So the runner and a shared environment are held in an
 //!   [`Arc`], and a run needs `'static` inputs, outputs and steps.
 //! - Inputs are pulled from the input iterator on the consumer's thread, inside
 //!   [`Results::next`](Iterator::next), and only while fewer than the worker count plus
@@ -63,6 +66,7 @@
 //! # Ok::<(), choreograph::Error>(())
 //! ```
 
+mod coordinator;
 mod ordered;
 mod pipeline;
 mod pool;
@@ -82,10 +86,11 @@ pub use results::{Processed, Results};
 /// that a count such as `usize::MAX` starts a pool instead of failing to spawn threads.
 pub const MAX_WORKERS: usize = 256;
 
-/// The options of a concurrent run, and the pipeline it runs.
+/// The options of a concurrent run, and the pipeline or coordinator it runs.
 ///
-/// Created by [`Pipeline::concurrent`](crate::Pipeline::concurrent) or
-/// [`Concurrent::new`]. The options apply to every run started from this value, and one
+/// Created by [`Pipeline::concurrent`](crate::Pipeline::concurrent),
+/// [`Coordinator::concurrent`](crate::Coordinator::concurrent) or [`Concurrent::new`]. The
+/// options apply to every run started from this value, and one
 /// value can start many runs, from several threads at once.
 ///
 /// # Examples
@@ -124,9 +129,11 @@ pub struct Concurrent<R: ?Sized> {
 }
 
 impl<R: ?Sized> Concurrent<R> {
-    /// Creates the options to run `runner` with the default options: as many workers as
-    /// the available parallelism, a buffer as large as the worker count, results in
-    /// finishing order, and no cancellation from outside.
+    /// Creates the options to run `runner` with the default options.
+    ///
+    /// The defaults are as many workers as the available parallelism, a buffer as large
+    /// as the worker count, results in finishing order, and no cancellation from outside.
+    /// A [`Coordinator`](crate::Coordinator) runs on its own worker count instead.
     ///
     /// # Examples
     ///
@@ -157,6 +164,9 @@ impl<R: ?Sized> Concurrent<R> {
     ///
     /// A count of 0 is treated as 1, and a count above [`MAX_WORKERS`] as `MAX_WORKERS`.
     /// A run also starts no more workers than the input iterator's upper size bound.
+    /// Without this call, a pipeline runs on as many workers as the available parallelism,
+    /// and a coordinator on its own count,
+    /// [`Coordinator::workers`](crate::Coordinator::workers).
     ///
     /// # Examples
     ///
@@ -271,14 +281,21 @@ impl<R: ?Sized> Concurrent<R> {
         self
     }
 
-    /// The runner, usually a pipeline, that the runs use.
+    /// The pipeline or coordinator that the runs use.
     pub fn runner(&self) -> &Arc<R> {
         &self.runner
     }
 
-    /// Resolves the options for an input iterator whose upper size bound is `upper`.
+    /// Resolves the options for an input iterator whose upper size bound is `upper`, with
+    /// the available parallelism as the default worker count.
     fn settings(&self, upper: Option<usize>) -> Settings {
-        let requested = self.workers.unwrap_or_else(default_workers);
+        self.settings_or(upper, default_workers)
+    }
+
+    /// Resolves the options like [`settings`](Concurrent::settings), with `default` giving
+    /// the worker count when [`workers`](Concurrent::workers) was not called.
+    fn settings_or(&self, upper: Option<usize>, default: impl FnOnce() -> usize) -> Settings {
+        let requested = self.workers.unwrap_or_else(default);
         let mut workers = requested.clamp(1, MAX_WORKERS);
         if let Some(upper) = upper {
             workers = workers.min(upper.max(1));
@@ -326,9 +343,12 @@ struct Settings {
     ordered: bool,
 }
 
-/// Returns the available parallelism, or 1 when the platform cannot report it.
-fn default_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, NonZero::get)
+/// Returns the available parallelism, 1 when the platform cannot report it, and at most
+/// [`MAX_WORKERS`].
+pub(crate) fn default_workers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, NonZero::get)
+        .min(MAX_WORKERS)
 }
 
 #[cfg(test)]
@@ -368,7 +388,7 @@ mod tests {
     #[test]
     fn settings_default_to_available_parallelism() {
         let settings = options(None, None).settings(None);
-        assert_eq!(settings.workers, default_workers().min(MAX_WORKERS));
+        assert_eq!(settings.workers, default_workers());
         assert_eq!(settings.capacity, 2 * settings.workers);
     }
 

@@ -9,7 +9,8 @@ use crate::concurrent::pool::{Pool, Task};
 /// One finished record of a concurrent run: the input, its position in the input sequence,
 /// and the report of its run.
 ///
-/// For a [`Pipeline`](crate::Pipeline), `R` is a [`Report`](crate::Report), which contains the
+/// For a [`Pipeline`](crate::Pipeline), `R` is a [`Report`](crate::Report), and for a
+/// [`Coordinator`](crate::Coordinator) a [`DynReport`](crate::DynReport). Both contain the
 /// record's data bag, runtime error and execution errors.
 ///
 /// # Examples

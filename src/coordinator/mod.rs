@@ -3,12 +3,16 @@
 //!
 //! - `mod.rs`: [`Coordinator`], its options and its run loop.
 //! - `step.rs`: [`DynStep`] and the forms its callbacks take.
-//! - `input.rs`: [`Input`], a dynamic input with its type name.
+//! - `input.rs`: [`Input`], a dynamic input with its type name, and [`AnyInput`], its owned
+//!   counterpart.
 //! - `bag.rs`: [`DataBag`], the outputs of one run by step name.
 //! - `names.rs`: how step names are compared ignoring case.
 //! - `report.rs`: [`DynReport`], the result of one run.
 //! - `execute.rs`: [`Execute`], the trait callers mock.
 //! - `typed.rs`: a typed [`Pipeline`] inside a coordinator.
+//!
+//! Runs over many inputs on worker threads ([`Coordinator::concurrent`]) live with the
+//! worker pool, in `concurrent/coordinator.rs`.
 
 mod bag;
 mod execute;
@@ -21,13 +25,11 @@ mod typed;
 use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
-use std::num::NonZeroUsize;
 use std::sync::Arc;
-use std::thread;
 
 pub use bag::DataBag;
 pub use execute::Execute;
-pub use input::Input;
+pub use input::{AnyInput, Input};
 pub use report::DynReport;
 pub use step::{DynContext, DynStep};
 
@@ -37,6 +39,7 @@ use crate::chain::Chain;
 use crate::chain::panic_message;
 use crate::chain::private::{CatchPanics, Guard, Unguarded};
 use crate::check::Check;
+use crate::concurrent::default_workers;
 use crate::error::{Callback, Error};
 use crate::pipeline::Pipeline;
 use crate::step::Context;
@@ -64,7 +67,9 @@ use typed::TypedSteps;
 ///   with [`Error::UnassignableInput`].
 /// - Every run starts with an empty [`DataBag`] and no execution errors.
 ///
-/// A panic in a callback unwinds to the caller of [`run`](Coordinator::run).
+/// A panic in a callback unwinds to the caller of [`run`](Coordinator::run). Over many
+/// inputs ([`concurrent`](Coordinator::concurrent)), it stops only its own record, with
+/// [`Error::Panicked`].
 ///
 /// # Order
 ///
@@ -115,7 +120,9 @@ struct DynSteps<Env: ?Sized> {
 
 impl<Env: ?Sized + 'static> Coordinator<Env> {
     /// The largest worker count: a larger count given to
-    /// [`with_workers`](Coordinator::with_workers) is lowered to it.
+    /// [`with_workers`](Coordinator::with_workers) or to
+    /// [`Concurrent::workers`](crate::Concurrent::workers) is lowered to it. It is
+    /// [`crate::MAX_WORKERS`], the cap of every concurrent run.
     ///
     /// Each worker is a thread of its own. The cap is fixed, not derived from the core
     /// count, so it leaves room for callbacks that wait on I/O while a mistyped count still
@@ -129,7 +136,7 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
     /// let coordinator = Coordinator::<()>::new().with_workers(usize::MAX);
     /// assert_eq!(coordinator.workers(), Coordinator::<()>::MAX_WORKERS);
     /// ```
-    pub const MAX_WORKERS: usize = 256;
+    pub const MAX_WORKERS: usize = crate::concurrent::MAX_WORKERS;
 
     /// Creates a coordinator without steps, whose worker count is the available
     /// parallelism.
@@ -222,7 +229,9 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
     /// coordinator.
     ///
     /// A count of 0 becomes 1, as in the Go library, and a count above
-    /// [`MAX_WORKERS`](Coordinator::MAX_WORKERS) becomes `MAX_WORKERS`. Runs over one input
+    /// [`MAX_WORKERS`](Coordinator::MAX_WORKERS) becomes `MAX_WORKERS`. It is the default of
+    /// [`concurrent`](Coordinator::concurrent) runs, which
+    /// [`Concurrent::workers`](crate::Concurrent::workers) overrides. Runs over one input
     /// ([`run`](Coordinator::run)) use the calling thread whatever the count.
     ///
     /// # Examples
@@ -389,7 +398,6 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
     }
 
     /// Runs every step once, catching a panic in a callback as [`Error::Panicked`].
-    #[allow(dead_code)] // NOTE: for the concurrent runner, which is not written yet.
     pub(crate) fn run_catching(
         &self,
         input: Input<'_>,
@@ -397,6 +405,13 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
         token: &CancelToken,
     ) -> DynReport {
         self.run_on::<CatchPanics>(input, env, token.signal())
+    }
+
+    /// Returns the report of a run that a panic outside every callback stopped: an empty
+    /// bag and [`Error::RunPanicked`].
+    pub(crate) fn run_panicked(&self, message: String) -> DynReport {
+        let bag = DataBag::for_run(Arc::clone(&self.names), 0);
+        DynReport::new(bag, Some(Error::RunPanicked { message }))
     }
 
     fn run_on<G: Mode>(&self, input: Input<'_>, env: &Env, signal: &Signal) -> DynReport {
@@ -564,13 +579,6 @@ impl<Env: ?Sized> fmt::Debug for Coordinator<Env> {
             .field("workers", &self.workers)
             .finish()
     }
-}
-
-/// The available parallelism, from 1 to [`Coordinator::MAX_WORKERS`].
-fn default_workers() -> usize {
-    thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(Coordinator::<()>::MAX_WORKERS)
 }
 
 /// The panic handling of a run: callbacks called directly or with panics caught, for the
