@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, SystemTime};
 
+use choreograph::Coordinator;
 use criterion::{Criterion, SamplingMode};
 
 use support::harness::{self, PLAIN_LOOP, Scenario};
@@ -30,16 +31,46 @@ fn consume(ok: bool, record_id: Option<&str>, created: Option<bool>) {
 }
 
 /// Times one scenario: the hand-written loop on one thread and on two, `Pipeline::run` in a
-/// loop, and `run_concurrent` with one worker and with two, with the default buffer and
-/// with a buffer of 256 records.
+/// loop, and the concurrent runs on one worker and on two: of the pipeline, with the
+/// default buffer and with a buffer of 256 records, and of both coordinators.
 ///
 /// A macro, because the pipeline's type names closures; `$add` is step 2's job.
 macro_rules! concurrent_scenario {
     ($criterion:expr, $name:expr, $lines:expr, $add:path) => {{
         let lines: &'static [Line] = $lines;
-        let pipeline = Arc::new(statement_pipeline!($add));
+        let pipeline = Arc::new(statement_pipeline!(&'static Line, $add));
+        let coordinator = Arc::new(statements::coordinator_for::<&'static Line>($add));
+        let wrapping = Coordinator::from_pipeline(statement_pipeline!(&'static Line, $add));
+        let wrapping = Arc::new(wrapping.expect("step names are distinct"));
         let ledger = Arc::new(statements::ledger());
         let inputs = || lines.iter().cycle().take(RECORDS);
+
+        // Every concurrent runner does the work of scenario c: every run succeeds, and
+        // step 1 creates the statements the ledger lacks.
+        let expected_created = statements::LINES - statements::KNOWN_STATEMENTS;
+        let check = statements::ledger();
+        let created = pipeline
+            .concurrent()
+            .workers(2)
+            .run(lines.iter(), Arc::new(check))
+            .expect("worker threads start")
+            .filter(|record| *record.report().bag().get(AddLine).output().unwrap())
+            .count();
+        assert_eq!(created, expected_created);
+        for coordinator in [&coordinator, &wrapping] {
+            let created = coordinator
+                .concurrent()
+                .workers(2)
+                .run(lines.iter(), Arc::new(statements::ledger()))
+                .expect("worker threads start")
+                .filter(|record| {
+                    statements::read_coordinator_report(record.report())
+                        .2
+                        .unwrap()
+                })
+                .count();
+            assert_eq!(created, expected_created);
+        }
 
         let mut scenario = Scenario::new($criterion, $name, RECORDS as u64);
         scenario.group().sampling_mode(SamplingMode::Flat);
@@ -78,7 +109,7 @@ macro_rules! concurrent_scenario {
         });
         scenario.variant("pipeline_run_loop", || {
             for line in inputs() {
-                let report = pipeline.run(black_box(line), &ledger);
+                let report = pipeline.run(black_box(&line), &ledger);
                 consume(
                     report.is_ok(),
                     report
@@ -117,6 +148,26 @@ macro_rules! concurrent_scenario {
                             .map(String::as_str),
                         report.bag().get(AddLine).output().copied(),
                     );
+                }
+            });
+        }
+        let coordinators = [
+            ("coordinator_concurrent_1", &coordinator, 1),
+            ("coordinator_concurrent_2", &coordinator, 2),
+            ("coordinator_pipeline_concurrent_1", &wrapping, 1),
+            ("coordinator_pipeline_concurrent_2", &wrapping, 2),
+        ];
+        for (variant, coordinator, workers) in coordinators {
+            scenario.variant(variant, || {
+                let results = coordinator
+                    .concurrent()
+                    .workers(workers)
+                    .run(inputs(), Arc::clone(&ledger))
+                    .expect("worker threads start");
+                for record in results {
+                    let (ok, record_id, created) =
+                        statements::read_coordinator_report(record.report());
+                    consume(ok, record_id, created);
                 }
             });
         }

@@ -5,6 +5,8 @@
 //! creates a record id string. Step 2, "add line", reads step 1's outcome and adds the
 //! line's amount to the ledger's total.
 
+use std::any::Any;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -192,13 +194,23 @@ pub fn import_by_hand_with(
     Ok((found, record_id, created))
 }
 
-/// A coordinator with both steps added at run time, around the same callbacks.
+/// Step 2's job: [`add_line`] or [`add_line_after_work`].
+pub type AddFn = fn(Option<Statement<'_>>, &Line, &Ledger) -> Result<bool, BoxError>;
+
+/// A coordinator with both steps added at run time, around the same callbacks, for inputs
+/// of type `Line`.
 pub fn coordinator() -> Coordinator<Ledger> {
+    coordinator_for::<Line>(add_line)
+}
+
+/// A coordinator with both steps added at run time for inputs of type `T`, with `add` as
+/// step 2's job.
+pub fn coordinator_for<T: Borrow<Line> + Any>(add: AddFn) -> Coordinator<Ledger> {
     let mut coordinator = Coordinator::new();
     let import = DynStep::new(IMPORT_STATEMENT)
-        .pre_check_with(|cx, line: &Line| find_statement(line, cx.env()))
-        .job_with(|_, line: &Line| create_statement(line));
-    let add = DynStep::new(ADD_LINE).job_with(|cx, line: &Line| {
+        .pre_check_with(|cx, line: &T| find_statement(line.borrow(), cx.env()))
+        .job_with(|_, line: &T| create_statement(line.borrow()));
+    let add = DynStep::new(ADD_LINE).job_with(move |cx, line: &T| {
         let bag = cx.bag();
         let statement = match bag.job_data::<String>(IMPORT_STATEMENT)? {
             Some(record_id) => Some(Statement::Created(record_id)),
@@ -206,7 +218,7 @@ pub fn coordinator() -> Coordinator<Ledger> {
                 .pre_check_data::<Option<u64>>(IMPORT_STATEMENT)?
                 .and_then(|found| found.map(Statement::Found)),
         };
-        add_line(statement, line, cx.env())
+        add(statement, line.borrow(), cx.env())
     });
     coordinator
         .add_step(import)
@@ -269,19 +281,23 @@ choreograph::markers! {
 }
 
 /// Builds the statement import as a typed [`Pipeline`](choreograph::Pipeline) over the same
-/// callbacks, with `add_line` or the given function as step 2's job. A macro, because the
+/// callbacks: for inputs of type `Line` or the given type, which must dereference to a
+/// `Line`, and with `add_line` or the given function as step 2's job. A macro, because the
 /// pipeline's type names closures.
 macro_rules! statement_pipeline {
     () => {
-        $crate::support::statements::statement_pipeline!($crate::support::statements::add_line)
+        $crate::support::statements::statement_pipeline!(
+            $crate::support::statements::Line,
+            $crate::support::statements::add_line
+        )
     };
-    ($add:path) => {{
+    ($input:ty, $add:path) => {{
         use choreograph::{Outcome, Pipeline};
         use $crate::support::statements::{
-            AddLine, ImportStatement, Ledger, Line, Statement, create_statement, find_statement,
+            AddLine, ImportStatement, Ledger, Statement, create_statement, find_statement,
         };
 
-        Pipeline::<Line, Ledger>::new()
+        Pipeline::<$input, Ledger>::new()
             .step(
                 ImportStatement,
                 |cx| find_statement(cx.input(), cx.env()),
