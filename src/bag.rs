@@ -212,6 +212,7 @@ impl<M, P, J, R> Slot<M, P, J, R> {
         self.entry
     }
 
+    #[inline(always)]
     pub(crate) fn set(&mut self, entry: Entry<P, J, R>) {
         self.entry = entry;
     }
