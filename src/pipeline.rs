@@ -80,6 +80,40 @@ use crate::step::{Context, FnStep, JobStep, Step};
 /// with the newest step first. The builder spells them out, so users name them rarely. The
 /// builder carries the bag's type along instead of computing it from `C`, because computing
 /// it made every builder call prove the whole chain again, which slowed compilation.
+///
+/// # Returning or storing a pipeline
+///
+/// Closures have no names, so a function that returns a pipeline writes `C` as
+/// `impl Chain<..>`. It spells out `L` instead, which keeps the bag typed for its callers:
+/// one [`Slot`]`<Marker, pre-check output, job output, skip reason>` per step, newest first.
+/// A struct that stores a pipeline takes `C` as a type parameter in the same way.
+///
+/// ```
+/// use choreograph::{Chain, HCons, HNil, Pipeline, Reason, Slot, markers};
+///
+/// markers! {
+///     /// Parses the amount.
+///     pub Parse = "parse";
+///     /// Doubles it.
+///     pub Double = "double";
+/// }
+///
+/// type Slots = HCons<Slot<Double, (), i64, Reason>, HCons<Slot<Parse, (), i64, Reason>, HNil>>;
+///
+/// fn doubling() -> Pipeline<str, (), impl Chain<str, (), Slots = Slots>, Slots> {
+///     Pipeline::<str>::new()
+///         .job(Parse, |cx| Ok(cx.input().parse::<i64>()?))
+///         .job(Double, |cx| Ok(cx.bag().get(Parse).output().copied().unwrap_or(0) * 2))
+/// }
+///
+/// struct Calculator<C> {
+///     pipeline: Pipeline<str, (), C, Slots>,
+/// }
+///
+/// let calculator = Calculator { pipeline: doubling() };
+/// let report = calculator.pipeline.run("21", &());
+/// assert_eq!(report.bag().get(Double).output(), Some(&42));
+/// ```
 pub struct Pipeline<I: ?Sized, Env: ?Sized = (), C = HNil, L = HNil> {
     chain: C,
     types: PhantomData<fn(&I, &Env) -> L>,

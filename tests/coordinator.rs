@@ -520,3 +520,27 @@ fn execute_runs_coordinator() {
 
     assert_eq!(ids, ["id a"]);
 }
+
+#[test]
+fn earlier_lookup_kept_in_let() {
+    let mut coordinator = Coordinator::<()>::new();
+    coordinator
+        .add_step(DynStep::new("load").job(|_| Ok(20_u64)))
+        .unwrap();
+    coordinator
+        .add_step(DynStep::new("double").job(|cx| {
+            let amount = cx.bag().job_data::<u64>("load")?;
+            let name = cx.bag().data_bag().step_names().next();
+            Ok((amount.copied().unwrap_or(0) * 2, name.map(str::to_owned)))
+        }))
+        .unwrap();
+    let report = coordinator.run(&(), &());
+    assert!(report.is_ok(), "{:?}", report.error());
+    assert_eq!(
+        report
+            .bag()
+            .job_data::<(u64, Option<String>)>("double")
+            .unwrap(),
+        Some(&(40, Some(String::from("load"))))
+    );
+}

@@ -29,6 +29,7 @@ mod records;
 mod summary;
 
 use std::fs::File;
+use std::io::{self, Write};
 use std::num::NonZero;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,11 +68,11 @@ fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(Some(args)) => args,
         Ok(None) => {
-            println!("{USAGE}");
+            write_line(&mut io::stdout(), USAGE);
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
+            write_line(&mut io::stderr(), &format!("error: {message}\n\n{USAGE}"));
             return ExitCode::from(2);
         }
     };
@@ -79,19 +80,37 @@ fn main() -> ExitCode {
     let summary = match run(&args) {
         Ok(summary) => summary,
         Err(error) => {
-            eprintln!("error: {}", error_chain(&error));
+            write_line(
+                &mut io::stderr(),
+                &format!("error: {}", error_chain(&error)),
+            );
             return ExitCode::FAILURE;
         }
     };
-    println!("{summary}");
+    write_line(&mut io::stdout(), &summary.to_string());
     if summary.rows_failed > 0 {
-        eprintln!(
-            "error: the database work for {} rows failed; run the import again to retry them",
+        let rows = if summary.rows_failed == 1 {
+            "row"
+        } else {
+            "rows"
+        };
+        let message = format!(
+            "error: the database work for {} {rows} failed; run the import again to retry them",
             summary.rows_failed
         );
+        write_line(&mut io::stderr(), &message);
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Writes `text` and a newline to `stream`, ignoring a failed write.
+///
+/// `println!` panics when the reader of a pipe has gone, as with `| head -1`. The import's
+/// outcome does not depend on its output, so the import goes on and the exit code stays
+/// that of the import.
+fn write_line(stream: &mut impl Write, text: &str) {
+    let _ = writeln!(stream, "{text}");
 }
 
 /// Imports the CSV file, showing a progress bar on standard error while it runs.
@@ -110,15 +129,16 @@ fn run(args: &Args) -> Result<Summary, ImportError> {
     let summary = import::import(rows, &args.database, args.workers, |problem| {
         printed += 1;
         if printed <= MAX_PRINTED_PROBLEMS {
-            progress.suspend(|| eprintln!("{problem}"));
+            progress.suspend(|| write_line(&mut io::stderr(), &problem.to_string()));
         }
     });
     progress.finish_and_clear();
     if printed > MAX_PRINTED_PROBLEMS {
-        eprintln!(
+        let message = format!(
             "{} more rows were not imported; the first {MAX_PRINTED_PROBLEMS} are shown",
             printed - MAX_PRINTED_PROBLEMS
         );
+        write_line(&mut io::stderr(), &message);
     }
     summary
 }

@@ -266,7 +266,7 @@ impl<Env: ?Sized + 'static> Concurrent<Coordinator<Env>> {
         let settings = self.settings_or(inputs.size_hint().1, || self.runner.workers());
         let coordinator = Arc::clone(&self.runner);
         let process = move |env: &W, input: &It::Item, token: &CancelToken| {
-            coordinator.run_catching(Input::new(input), env.borrow(), token)
+            coordinator.run_catch_unwind(Input::new(input), env.borrow(), token)
         };
         let coordinator = Arc::clone(&self.runner);
         let pool = Pool::start(

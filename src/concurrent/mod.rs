@@ -7,25 +7,6 @@
 //! and `coordinator.rs` a [`Coordinator`](crate::Coordinator), both on the engine in
 //! `pool.rs`.
 //!
-//! # Design
-//!
-//! - The worker threads outlive the call that starts them, because the results are read
-//!   later through an iterator. So the runner and a shared environment are held in an
-//!   [`Arc`], and a run needs `'static` inputs, outputs and steps.
-//! - Inputs are pulled from the input iterator on the consumer's thread, inside
-//!   [`Results::next`](Iterator::next), and only while fewer than the worker count plus
-//!   the buffer size are outstanding. The input iterator need not be `Send`, memory does
-//!   not grow with the input count, and a consumer that stops reading stops the feeding.
-//! - Each run gets a [`CancelToken`] derived from the caller's: canceling the caller's
-//!   token stops every record, and so does a callback's
-//!   [`Context::cancel`](crate::Context::cancel), which cancels only the derived token and
-//!   leaves the caller's as it was. Dropping the results cancels the derived token too.
-//! - A per-worker environment is built by a factory on the worker's own thread, so it
-//!   need not be `Send` or `Sync`: a database connection or a scratch buffer in a
-//!   `RefCell` fits.
-//! - Channels come from `crossbeam-channel`: its queues let every worker take from one
-//!   task queue, which the standard library's `mpsc` does not.
-//!
 //! # Examples
 //!
 //! ```
@@ -92,6 +73,25 @@ pub const MAX_WORKERS: usize = 256;
 /// [`Coordinator::concurrent`](crate::Coordinator::concurrent) or [`Concurrent::new`]. The
 /// options apply to every run started from this value, and one
 /// value can start many runs, from several threads at once.
+///
+/// # How a run works
+///
+/// - The worker threads outlive the call that starts them, because the results are read
+///   later through an iterator. So the runner and a shared environment are held in an
+///   [`Arc`], and a run needs `'static` inputs, outputs and steps.
+/// - Inputs are pulled from the input iterator on the consumer's thread, inside
+///   [`Results::next`](Iterator::next), and only while fewer than the worker count plus
+///   the buffer size are outstanding. The input iterator need not be `Send`, memory does
+///   not grow with the input count, and a consumer that stops reading stops the feeding.
+/// - Each run gets a [`CancelToken`] derived from the caller's: canceling the caller's
+///   token stops every record, and so does a callback's
+///   [`Context::cancel`](crate::Context::cancel), which cancels only the derived token and
+///   leaves the caller's as it was. Dropping the results cancels the derived token too.
+/// - A per-worker environment is built by a factory on the worker's own thread, so it
+///   need not be `Send` or `Sync`: a database connection or a scratch buffer in a
+///   `RefCell` fits.
+/// - Channels come from `crossbeam-channel`: its queues let every worker take from one
+///   task queue, which the standard library's `mpsc` does not.
 ///
 /// # Examples
 ///

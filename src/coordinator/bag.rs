@@ -4,7 +4,6 @@
 use std::any::{Any, TypeId, type_name};
 use std::borrow::Cow;
 use std::fmt;
-use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::bag::EarlierBag;
@@ -431,10 +430,71 @@ impl DataBag {
 }
 
 /// Inside a coordinator's callbacks, `cx.bag()` reads the data of the earlier steps by name.
-impl<'a> Deref for EarlierBag<'a, DataBag> {
-    type Target = DataBag;
+///
+/// The methods forward to [`DataBag`]'s, and the references they return live as long as the
+/// run's bag, not as long as the `EarlierBag` value, so a lookup can be kept in a `let`.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{Check, Coordinator, DynStep};
+///
+/// let mut coordinator = Coordinator::<()>::new();
+/// coordinator.add_step(
+///     DynStep::new("load")
+///         .pre_check(|_| Check::Pass(3_u32))
+///         .job(|_| Ok(10_u64)),
+/// )?;
+/// coordinator.add_step(DynStep::new("total").job(|cx| {
+///     let count = cx.bag().pre_check_data::<u32>("LOAD")?.copied().unwrap_or(0);
+///     let amount = cx.bag().job_data::<u64>("Load")?.copied().unwrap_or(0);
+///     let any = cx.bag().job_data_any("load").and_then(|value| value.downcast_ref::<u64>());
+///     let pre_check_any = cx.bag().pre_check_data_any("load").is_some();
+///     assert_eq!(cx.bag().data_bag().step_names().count(), 2);
+///     Ok(u64::from(count) * amount + any.copied().unwrap_or(0) + u64::from(pre_check_any))
+/// }))?;
+///
+/// let report = coordinator.run(&(), &());
+/// assert_eq!(report.bag().job_data::<u64>("total")?, Some(&41));
+/// # Ok::<(), choreograph::Error>(())
+/// ```
+impl<'a> EarlierBag<'a, DataBag> {
+    /// Returns the job data of the step named `name`, ignoring case; see
+    /// [`DataBag::job_data`].
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::StepNotFound`] for an unknown name and [`Error::WrongType`] when the
+    /// step stored another type.
+    pub fn job_data<T: Any>(&self, name: &str) -> Result<Option<&'a T>, Error> {
+        self.slots().job_data(name)
+    }
 
-    fn deref(&self) -> &DataBag {
+    /// Returns the pre-check data of the step named `name`, ignoring case; see
+    /// [`DataBag::pre_check_data`].
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::StepNotFound`] for an unknown name and [`Error::WrongType`] when the
+    /// step stored another type.
+    pub fn pre_check_data<T: Any>(&self, name: &str) -> Result<Option<&'a T>, Error> {
+        self.slots().pre_check_data(name)
+    }
+
+    /// Returns the job data of the step named `name` as `&dyn Any`, or `None` when there is
+    /// none; see [`DataBag::job_data_any`].
+    pub fn job_data_any(&self, name: &str) -> Option<&'a dyn Any> {
+        self.slots().job_data_any(name)
+    }
+
+    /// Returns the pre-check data of the step named `name` as `&dyn Any`, or `None` when
+    /// there is none; see [`DataBag::pre_check_data_any`].
+    pub fn pre_check_data_any(&self, name: &str) -> Option<&'a dyn Any> {
+        self.slots().pre_check_data_any(name)
+    }
+
+    /// Returns the run's whole data bag, for the rest of [`DataBag`]'s methods.
+    pub fn data_bag(&self) -> &'a DataBag {
         self.slots()
     }
 }

@@ -397,14 +397,35 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
         self.run_on::<Unguarded>(input.into(), env, token.signal())
     }
 
-    /// Runs every step once, catching a panic in a callback as [`Error::Panicked`].
-    pub(crate) fn run_catching(
+    /// Runs every step once like [`run_with`](Coordinator::run_with), and turns a panic in a
+    /// callback into [`Error::Panicked`] with the step's name and the panic message, instead
+    /// of unwinding to the caller.
+    ///
+    /// The panic hook still runs, so the default hook prints the panic to stderr.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use choreograph::{CancelToken, Coordinator, DynStep, Error};
+    ///
+    /// let mut coordinator = Coordinator::<()>::new();
+    /// coordinator.add_step(DynStep::new("divide").job_with(|_, divisor: &u32| Ok(100 / divisor)))?;
+    ///
+    /// let report = coordinator.run_catch_unwind(&0_u32, &(), &CancelToken::new());
+    /// assert!(matches!(
+    ///     report.error(),
+    ///     Some(Error::Panicked { step, message, .. })
+    ///         if step.name() == "divide" && message.contains("divide by zero")
+    /// ));
+    /// # Ok::<(), choreograph::Error>(())
+    /// ```
+    pub fn run_catch_unwind<'a>(
         &self,
-        input: Input<'_>,
+        input: impl Into<Input<'a>>,
         env: &Env,
         token: &CancelToken,
     ) -> DynReport {
-        self.run_on::<CatchPanics>(input, env, token.signal())
+        self.run_on::<CatchPanics>(input.into(), env, token.signal())
     }
 
     /// Returns the report of a run that a panic outside every callback stopped: an empty
@@ -606,7 +627,7 @@ mod tests {
     }
 
     #[test]
-    fn run_catching_reports_panicked_job() {
+    fn run_catch_unwind_reports_panicked_job() {
         let mut coordinator = Coordinator::<()>::new();
         coordinator
             .add_step(DynStep::new("load").job(|_| Ok(1_u8)))
@@ -616,7 +637,7 @@ mod tests {
             .unwrap();
         coordinator.add_step(DynStep::new("never")).unwrap();
 
-        let report = coordinator.run_catching(Input::none(), &(), &CancelToken::new());
+        let report = coordinator.run_catch_unwind(Input::none(), &(), &CancelToken::new());
 
         match report.error() {
             Some(Error::Panicked {
@@ -635,7 +656,7 @@ mod tests {
     }
 
     #[test]
-    fn run_catching_reports_panicked_pre_check() {
+    fn run_catch_unwind_reports_panicked_pre_check() {
         let mut coordinator = Coordinator::<()>::new();
         coordinator
             .add_step(
@@ -643,7 +664,7 @@ mod tests {
             )
             .unwrap();
 
-        let report = coordinator.run_catching(Input::none(), &(), &CancelToken::new());
+        let report = coordinator.run_catch_unwind(Input::none(), &(), &CancelToken::new());
 
         assert!(matches!(
             report.error(),
@@ -653,11 +674,11 @@ mod tests {
     }
 
     #[test]
-    fn run_catching_reports_panic_in_wrapped_pipeline() {
+    fn run_catch_unwind_reports_panic_in_wrapped_pipeline() {
         let pipeline = Pipeline::<u8>::new().job(Explode, |_| -> Result<(), _> { panic!("typed") });
         let coordinator = Coordinator::from_pipeline(pipeline).unwrap();
 
-        let report = coordinator.run_catching(Input::new(&1_u8), &(), &CancelToken::new());
+        let report = coordinator.run_catch_unwind(Input::new(&1_u8), &(), &CancelToken::new());
 
         assert!(matches!(
             report.error(),
