@@ -137,7 +137,7 @@ pub fn add_line(
 
 /// The rounds of [`spin`] that [`add_line_after_work`] runs: about 2 µs of CPU work on the
 /// machine of `BENCHMARKS.md`, less on a faster one.
-pub const WORK_ROUNDS: u32 = 1_500;
+pub const WORK_ROUNDS: u32 = 1_200;
 
 /// Runs `rounds` rounds of xorshift64 from `seed`: CPU work that the compiler can neither
 /// skip nor vectorize, since each round depends on the one before.
