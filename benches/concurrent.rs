@@ -1,6 +1,6 @@
 //! Many records per iteration: scenario d, the statement import of scenario c over 100,000
-//! records on worker threads, once with the fast callbacks of scenario c and once with about
-//! 2 µs of CPU work in step 2's job, to show how the worker pool scales.
+//! records on worker threads. It runs once with the fast callbacks of scenario c, and once
+//! with about 2 µs of CPU work in step 2's job to show how the worker pool scales.
 //!
 //! Run with `benches/run.sh`, or `cargo bench --bench concurrent`.
 
@@ -30,9 +30,9 @@ fn consume(ok: bool, record_id: Option<&str>, created: Option<bool>) {
     black_box(created);
 }
 
-/// Times one scenario: the hand-written loop on one thread and on two, `Pipeline::run` in a
-/// loop, and the concurrent runs on one worker and on two: of the pipeline, with the
-/// default buffer and with a buffer of 256 records, and of both coordinators.
+/// Times one scenario: the hand-written loop on one thread and on two, and `Pipeline::run`
+/// in a loop. Then the concurrent runs on one worker and on two: the pipeline's with the
+/// default buffer and with a buffer of 256 records, and both coordinators'.
 ///
 /// A macro, because the pipeline's type names closures; `$add` is step 2's job.
 macro_rules! concurrent_scenario {
