@@ -41,7 +41,7 @@ struct Locked;
 struct DatabaseDown;
 
 #[test]
-fn rule_1_steps_run_in_order_pre_check_first() {
+fn steps_run_in_order_pre_check_first() {
     let pipeline = Pipeline::<(), Log>::new()
         .step(
             First,
@@ -66,6 +66,7 @@ fn rule_1_steps_run_in_order_pre_check_first() {
             },
         );
     let log = Log::default();
+
     let report = pipeline.run(&(), &log);
     assert!(report.is_ok());
     assert_eq!(
@@ -80,16 +81,17 @@ fn rule_1_steps_run_in_order_pre_check_first() {
 }
 
 #[test]
-fn rule_2_pass_runs_the_job() {
+fn pass_runs_the_job() {
     let pipeline =
         Pipeline::<u32>::new().step(First, |_| Check::Pass(()), |cx| Ok(*cx.input() * 3));
+
     let report = pipeline.run(&7, &());
     assert!(report.is_ok());
     assert_eq!(report.bag().get(First).output(), Some(&21));
 }
 
 #[test]
-fn rule_3_skip_records_reason_and_continues() {
+fn skip_records_reason_and_continues() {
     let jobs = AtomicUsize::new(0);
     let pipeline = Pipeline::<(), AtomicUsize>::new()
         .step(
@@ -104,6 +106,7 @@ fn rule_3_skip_records_reason_and_continues() {
             cx.env().fetch_add(10, Ordering::Relaxed);
             Ok("second ran")
         });
+
     let report = pipeline.run(&(), &jobs);
     assert!(report.is_ok(), "a skip is not a failure");
     assert_eq!(jobs.load(Ordering::Relaxed), 10, "only the second job ran");
@@ -118,7 +121,7 @@ fn rule_3_skip_records_reason_and_continues() {
 }
 
 #[test]
-fn rule_4_cancel_stops_run_with_execution_canceled() {
+fn cancel_stops_run_with_execution_canceled() {
     let jobs = AtomicUsize::new(0);
     let pipeline = Pipeline::<(), AtomicUsize>::new()
         .job(First, |cx| {
@@ -137,6 +140,7 @@ fn rule_4_cancel_stops_run_with_execution_canceled() {
             cx.env().fetch_add(100, Ordering::Relaxed);
             Ok(())
         });
+
     let report = pipeline.run(&(), &jobs);
     assert_eq!(jobs.load(Ordering::Relaxed), 1, "only the first job ran");
     let Some(error @ Error::ExecutionCanceled { step, .. }) = report.error() else {
@@ -156,7 +160,7 @@ fn rule_4_cancel_stops_run_with_execution_canceled() {
 }
 
 #[test]
-fn rule_5_pre_check_output_kept_in_every_case() {
+fn pre_check_output_kept_in_every_case() {
     let pipeline = Pipeline::<u8>::new()
         .step(First, |_| Check::Pass("passed"), |_| Ok(()))
         .step(
@@ -169,6 +173,7 @@ fn rule_5_pre_check_output_kept_in_every_case() {
             |_| Check::Cancel("broken", Reason::new("connection lost")),
             |_| Ok(()),
         );
+
     let report = pipeline.run(&0, &());
     assert_eq!(report.bag().get(First).check(), Some(&"passed"));
     assert_eq!(report.bag().get(Second).check(), Some(&"found id 42"));
@@ -180,7 +185,7 @@ fn rule_5_pre_check_output_kept_in_every_case() {
 }
 
 #[test]
-fn rule_5_later_step_reads_skipped_pre_check_output() {
+fn later_step_reads_skipped_pre_check_output() {
     let pipeline = Pipeline::<(), ()>::new()
         .step(
             First,
@@ -194,24 +199,26 @@ fn rule_5_later_step_reads_skipped_pre_check_output() {
             };
             Ok(id)
         });
+
     let report = pipeline.run(&(), &());
     assert_eq!(report.bag().get(Second).output(), Some(&42));
 }
 
 #[test]
-fn rule_6_job_output_is_stored() {
+fn job_output_is_stored() {
     let pipeline = Pipeline::<str>::new()
         .job(First, |cx| Ok(cx.input().to_uppercase()))
         .job(Second, |cx| {
             Ok(cx.bag().get(First).output().map(String::len))
         });
+
     let report = pipeline.run("ledger", &());
     assert!(matches!(report.bag().get(First), Entry::Ran { output, .. } if output == "LEDGER"));
     assert_eq!(report.bag().get(Second).output(), Some(&Some(6)));
 }
 
 #[test]
-fn rule_7_job_failure_stops_run_and_keeps_error() {
+fn job_failure_stops_run_and_keeps_error() {
     let later_runs = AtomicUsize::new(0);
     let pipeline = Pipeline::<(), AtomicUsize>::new()
         .step(
@@ -230,6 +237,7 @@ fn rule_7_job_failure_stops_run_and_keeps_error() {
                 Ok(())
             },
         );
+
     let report = pipeline.run(&(), &later_runs);
     assert_eq!(later_runs.load(Ordering::Relaxed), 0);
     let Some(error @ Error::JobFailed { step, source }) = report.error() else {
@@ -256,7 +264,7 @@ fn rule_7_job_failure_stops_run_and_keeps_error() {
 }
 
 #[test]
-fn rule_8_cancel_before_run_calls_nothing() {
+fn cancel_before_run_calls_nothing() {
     let calls = AtomicUsize::new(0);
     let pipeline = Pipeline::<(), AtomicUsize>::new().step(
         First,
@@ -271,6 +279,7 @@ fn rule_8_cancel_before_run_calls_nothing() {
     );
     let token = CancelToken::new();
     token.cancel();
+
     let report = pipeline.run_with(&(), &calls, &token);
     assert_eq!(calls.load(Ordering::Relaxed), 0);
     let Some(Error::Canceled { step, cause }) = report.error() else {
@@ -284,7 +293,7 @@ fn rule_8_cancel_before_run_calls_nothing() {
 }
 
 #[test]
-fn rule_8_cancel_from_callback_stops_before_next_step() {
+fn cancel_from_callback_stops_before_next_step() {
     let calls = AtomicUsize::new(0);
     let pipeline = Pipeline::<(), AtomicUsize>::new()
         .job(First, |cx| {
@@ -303,6 +312,7 @@ fn rule_8_cancel_from_callback_stops_before_next_step() {
             },
         );
     let token = CancelToken::new();
+
     let report = pipeline.run_with(&(), &calls, &token);
     assert_eq!(calls.load(Ordering::Relaxed), 0);
     assert!(matches!(
@@ -315,13 +325,14 @@ fn rule_8_cancel_from_callback_stops_before_next_step() {
 }
 
 #[test]
-fn rule_8_cancel_from_callback_without_token_stops_this_run() {
+fn cancel_from_callback_without_token_stops_this_run() {
     let pipeline = Pipeline::<()>::new()
         .job(First, |cx| {
             cx.cancel();
             Ok(())
         })
         .job(Second, |_| Ok(()));
+
     let report = pipeline.run(&(), &());
     assert!(matches!(report.error(), Some(Error::Canceled { step, .. }) if step.index() == 1));
     let again = pipeline.run(&(), &());
@@ -332,7 +343,7 @@ fn rule_8_cancel_from_callback_without_token_stops_this_run() {
 }
 
 #[test]
-fn rule_8_cancel_from_another_thread() {
+fn cancel_from_another_thread() {
     let token = CancelToken::new();
     let pipeline = Pipeline::<(), CancelToken>::new()
         .job(First, |cx| {
@@ -341,6 +352,7 @@ fn rule_8_cancel_from_another_thread() {
             Ok(())
         })
         .job(Second, |_| Ok(()));
+
     let report = pipeline.run_with(&(), &token, &token);
     assert!(
         matches!(report.error(), Some(Error::Canceled { step, .. }) if step.name() == "second")
@@ -348,7 +360,7 @@ fn rule_8_cancel_from_another_thread() {
 }
 
 #[test]
-fn rule_8_deadline_stops_before_next_step() {
+fn deadline_stops_before_next_step() {
     let pipeline = Pipeline::<()>::new()
         .job(First, |_| {
             std::thread::sleep(Duration::from_millis(20));
@@ -356,6 +368,7 @@ fn rule_8_deadline_stops_before_next_step() {
         })
         .job(Second, |_| Ok(()));
     let token = CancelToken::with_deadline(Instant::now() + Duration::from_millis(10));
+
     let report = pipeline.run_with(&(), &(), &token);
     assert!(matches!(
         report.error(),
@@ -365,7 +378,7 @@ fn rule_8_deadline_stops_before_next_step() {
 }
 
 #[test]
-fn rule_9_every_run_starts_empty() {
+fn every_run_starts_empty() {
     let pipeline = Pipeline::<u32>::new()
         .step(
             First,
@@ -398,7 +411,7 @@ fn rule_9_every_run_starts_empty() {
 }
 
 #[test]
-fn rule_10_run_returns_errors_error_and_bag() {
+fn run_returns_errors_error_and_bag() {
     let pipeline = Pipeline::<()>::new()
         .step(
             First,
@@ -406,6 +419,7 @@ fn rule_10_run_returns_errors_error_and_bag() {
             |_| Ok(()),
         )
         .job(Second, |_| -> Result<(), _> { Err(DatabaseDown.into()) });
+
     let report = pipeline.run(&(), &());
     let messages: Vec<String> = report.execution_errors().map(|e| e.to_string()).collect();
     assert_eq!(
@@ -425,7 +439,7 @@ fn rule_10_run_returns_errors_error_and_bag() {
 }
 
 #[test]
-fn rule_11_zero_values_are_ordinary_inputs() {
+fn zero_values_are_ordinary_inputs() {
     let numbers = Pipeline::<i64>::new().job(First, |cx| Ok(*cx.input()));
     assert_eq!(numbers.run(&0, &()).bag().get(First).output(), Some(&0));
     let texts = Pipeline::<str>::new().job(First, |cx| Ok(cx.input().len()));
@@ -451,11 +465,11 @@ fn rule_11_zero_values_are_ordinary_inputs() {
     );
 }
 
-/// Set in the child process that [`rule_12_runs_never_print`] starts.
+/// Set in the child process that [`runs_never_print`] starts.
 const QUIET_CHILD: &str = "CHOREOGRAPH_QUIET_CHILD";
 
 #[test]
-fn rule_12_runs_never_print() {
+fn runs_never_print() {
     if std::env::var_os(QUIET_CHILD).is_some() {
         run_every_kind_of_run();
         return;
@@ -463,7 +477,7 @@ fn rule_12_runs_never_print() {
     let output = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "rule_12_runs_never_print",
+            "runs_never_print",
             "--nocapture",
             "--test-threads=1",
         ])
