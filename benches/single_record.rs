@@ -8,7 +8,7 @@ mod support;
 use std::hint::black_box;
 use std::time::SystemTime;
 
-use choreograph::{Coordinator, Pipeline, markers};
+use choreograph::{AnyEntries, Chain, Coordinator, Entries, Pipeline, markers};
 use criterion::Criterion;
 
 use support::harness::{self, PLAIN_LOOP, Scenario};
@@ -45,27 +45,7 @@ fn two_trivial_steps(criterion: &mut Criterion) {
     let pipeline = Pipeline::<()>::new()
         .step(Step0, |_| pass(), |_| done())
         .step(Step1, |_| pass(), |_| done());
-    let coordinator = trivial::coordinator(2);
-    let wrapping = Coordinator::from_pipeline(pipeline.clone()).unwrap();
-    let naive = trivial::naive_steps(2);
-    assert!(pipeline.run(&(), &()).is_ok());
-    assert!(coordinator.run(&(), &()).is_ok());
-    assert!(wrapping.run(&(), &()).is_ok());
-    assert!(run_naive(&naive, &(), &()).stopped.is_none());
-
-    let mut scenario = Scenario::new(criterion, "a_two_trivial_steps", 1);
-    scenario.variant(PLAIN_LOOP, || trivial::run_by_hand::<2>().is_ok());
-    scenario.variant("pipeline", || pipeline.run(black_box(&()), &()).is_ok());
-    scenario.variant("coordinator", || {
-        coordinator.run(black_box(&()), &()).is_ok()
-    });
-    scenario.variant("coordinator_pipeline", || {
-        wrapping.run(black_box(&()), &()).is_ok()
-    });
-    scenario.variant("naive_dyn", || {
-        run_naive(&naive, black_box(&()), &()).stopped.is_none()
-    });
-    scenario.finish();
+    time_trivial_steps::<2, _, _>(criterion, "a_two_trivial_steps", pipeline);
 }
 
 fn ten_trivial_steps(criterion: &mut Criterion) {
@@ -80,16 +60,28 @@ fn ten_trivial_steps(criterion: &mut Criterion) {
         .step(Step7, |_| pass(), |_| done())
         .step(Step8, |_| pass(), |_| done())
         .step(Step9, |_| pass(), |_| done());
-    let coordinator = trivial::coordinator(10);
+    time_trivial_steps::<10, _, _>(criterion, "b_ten_trivial_steps", pipeline);
+}
+
+/// Times `STEPS` trivial steps in every variant, with `pipeline` as the typed one.
+fn time_trivial_steps<const STEPS: usize, C, L>(
+    criterion: &mut Criterion,
+    group: &'static str,
+    pipeline: Pipeline<(), (), C, L>,
+) where
+    C: Chain<(), (), Slots = L> + Clone + Send + Sync + 'static,
+    L: Entries + AnyEntries + Send + Sync + 'static,
+{
+    let coordinator = trivial::coordinator(STEPS);
     let wrapping = Coordinator::from_pipeline(pipeline.clone()).unwrap();
-    let naive = trivial::naive_steps(10);
+    let naive = trivial::naive_steps(STEPS);
     assert!(pipeline.run(&(), &()).is_ok());
     assert!(coordinator.run(&(), &()).is_ok());
     assert!(wrapping.run(&(), &()).is_ok());
     assert!(run_naive(&naive, &(), &()).stopped.is_none());
 
-    let mut scenario = Scenario::new(criterion, "b_ten_trivial_steps", 1);
-    scenario.variant(PLAIN_LOOP, || trivial::run_by_hand::<10>().is_ok());
+    let mut scenario = Scenario::new(criterion, group, 1);
+    scenario.variant(PLAIN_LOOP, || trivial::run_by_hand::<STEPS>().is_ok());
     scenario.variant("pipeline", || pipeline.run(black_box(&()), &()).is_ok());
     scenario.variant("coordinator", || {
         coordinator.run(black_box(&()), &()).is_ok()
