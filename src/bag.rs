@@ -61,7 +61,7 @@ impl<L> Bag<L> {
 
     /// Returns the job output of the one step whose job output type is `T`, if its job ran.
     ///
-    /// This is a shortcut for bags where `T` is unique; with two such steps the call does
+    /// This is a shortcut for bags where `T` is unique. With two such steps the call does
     /// not compile, and [`get`](Bag::get) with a marker distinguishes them.
     pub fn output_of_type<T, Index>(&self) -> Option<&T>
     where
@@ -162,8 +162,8 @@ impl<'a, L> EarlierBag<'a, L> {
     /// Returns the job output of the one earlier step whose job output type is `T`, if its
     /// job ran.
     ///
-    /// With two such steps the call does not compile; [`get`](EarlierBag::get) with a
-    /// marker tells them apart.
+    /// With two such steps the call does not compile, and [`get`](EarlierBag::get) with a
+    /// marker distinguishes them.
     pub fn output_of_type<T, Index>(&self) -> Option<&'a T>
     where
         L: LookupOutput<T, Index>,

@@ -69,7 +69,7 @@ impl Signal {
 /// A handle that cancels the runs it is given to, from any thread or from inside a callback.
 ///
 /// Clones share one state: canceling any clone cancels them all. A run checks the token
-/// before every step; the step that is running when the token is canceled finishes, and the
+/// before every step. The step that is running when the token is canceled finishes, and the
 /// run stops before the next one with [`Error::Canceled`](crate::Error::Canceled). A token
 /// with a deadline cancels itself when the deadline passes. Cancellation cannot be undone:
 /// use a new token for new runs.

@@ -93,7 +93,7 @@
 //!
 //! Inside a step, `cx.bag()` is an [`EarlierBag`]: [`get(Marker)`](EarlierBag::get) returns
 //! the [`Outcome`] of an earlier step, `Ran { check, output }` or `Skipped { check, reason }`.
-//! After a run, the report's [`Bag`] holds an [`Entry`] for every step, which may also be
+//! After a run, the report's [`Bag`] contains an [`Entry`] for every step, which may also be
 //! `Canceled`, `Failed` or `NotReached`. Naming a step that is not earlier is a compile
 //! error that names the marker:
 //!

@@ -20,10 +20,10 @@ markers! {
 #[derive(Clone)]
 struct Plain;
 
-/// A step that holds an `Rc`, so it is neither `Send` nor `Sync`.
+/// A step that contains an `Rc`, so it is neither `Send` nor `Sync`.
 struct Shared(#[allow(dead_code)] Rc<u8>);
 
-/// A step that holds a `Cell`, so it is `Send` but not `Sync`.
+/// A step that contains a `Cell`, so it is `Send` but not `Sync`.
 struct Counter(#[allow(dead_code)] Cell<u8>);
 
 macro_rules! unit_step {
@@ -58,7 +58,7 @@ assert_not_impl_any!(PipelineOf<Shared>: Send, Sync);
 assert_impl_all!(PipelineOf<Counter>: Send);
 assert_not_impl_any!(PipelineOf<Counter>: Sync);
 
-// The input and environment types do not make a pipeline `!Send`: it holds neither.
+// The input and environment types do not make a pipeline `!Send`, because it contains neither.
 assert_impl_all!(Pipeline<Rc<u8>, Cell<u8>>: Send, Sync);
 
 assert_impl_all!(Bag<SlotsOf<u32>>: Send, Sync);

@@ -197,13 +197,13 @@ pub fn import_by_hand_with(
 /// Step 2's job: [`add_line`] or [`add_line_after_work`].
 pub type AddFn = fn(Option<Statement<'_>>, &Line, &Ledger) -> Result<bool, BoxError>;
 
-/// A coordinator with both steps added at run time, around the same callbacks, for inputs
+/// Returns a coordinator with both steps added at run time, around the same callbacks, for inputs
 /// of type `Line`.
 pub fn coordinator() -> Coordinator<Ledger> {
     coordinator_for::<Line>(add_line)
 }
 
-/// A coordinator with both steps added at run time for inputs of type `T`, with `add` as
+/// Returns a coordinator with both steps added at run time for inputs of type `T`, with `add` as
 /// step 2's job.
 pub fn coordinator_for<T: Borrow<Line> + Any>(add: AddFn) -> Coordinator<Ledger> {
     let mut coordinator = Coordinator::new();

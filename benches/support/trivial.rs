@@ -30,7 +30,7 @@ pub fn run_by_hand<const STEPS: usize>() -> Result<(), BoxError> {
     Ok(())
 }
 
-/// A coordinator with `count` trivial steps added at run time, named `step 0` up.
+/// Returns a coordinator with `count` trivial steps added at run time, named `step 0` up.
 pub fn coordinator(count: usize) -> Coordinator {
     let mut coordinator = Coordinator::new();
     for index in 0..count {

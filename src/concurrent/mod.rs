@@ -281,7 +281,7 @@ impl<R: ?Sized> Concurrent<R> {
         self
     }
 
-    /// The pipeline or coordinator that the runs use.
+    /// Returns the pipeline or coordinator that the runs use.
     pub fn runner(&self) -> &Arc<R> {
         &self.runner
     }

@@ -23,12 +23,12 @@ impl<T> Reorder<T> {
         }
     }
 
-    /// The position of the next item that [`pop`](Reorder::pop) returns.
+    /// Returns the position of the next item that [`pop`](Reorder::pop) returns.
     pub(crate) fn next_position(&self) -> usize {
         self.next
     }
 
-    /// The number of items held.
+    /// Returns the number of items held.
     pub(crate) fn len(&self) -> usize {
         self.held
     }

@@ -135,7 +135,7 @@ where
 }
 
 impl<In, Out> Pool<In, Out> {
-    /// The number of worker threads.
+    /// Returns the number of worker threads.
     pub(crate) fn workers(&self) -> usize {
         self.threads.len()
     }

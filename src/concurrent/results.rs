@@ -52,17 +52,17 @@ impl<In, R> Processed<In, R> {
         }
     }
 
-    /// The 0-based position of the input in the input sequence.
+    /// Returns the 0-based position of the input in the input sequence.
     pub fn position(&self) -> usize {
         self.position
     }
 
-    /// The input the record was run for.
+    /// Returns the input the record was run for.
     pub fn input(&self) -> &In {
         &self.input
     }
 
-    /// The report of the record's run.
+    /// Returns the report of the record's run.
     pub fn report(&self) -> &R {
         &self.report
     }
@@ -157,7 +157,7 @@ where
         }
     }
 
-    /// The number of worker threads of the run.
+    /// Returns the number of worker threads of the run.
     ///
     /// It is the requested count, or the available parallelism, limited to
     /// [`MAX_WORKERS`](crate::MAX_WORKERS) and to the input iterator's upper size bound,
@@ -183,7 +183,7 @@ where
         self.pool.workers()
     }
 
-    /// The number of inputs pulled whose results were not returned yet.
+    /// Returns the number of inputs pulled whose results were not returned yet.
     fn outstanding(&self) -> usize {
         match &self.order {
             Order::Finished => self.in_flight,

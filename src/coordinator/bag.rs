@@ -309,7 +309,7 @@ impl DataBag {
         self.set(name, Callback::PreCheck, store(value));
     }
 
-    /// The names of the bag's steps, in order; blank names included.
+    /// Returns the names of the bag's steps, in order; blank names included.
     ///
     /// # Examples
     ///

@@ -125,7 +125,7 @@ impl<'a> Input<'a> {
         self.value.is::<T>()
     }
 
-    /// The value as `&dyn Any`.
+    /// Returns the value as `&dyn Any`.
     ///
     /// # Examples
     ///
@@ -138,7 +138,7 @@ impl<'a> Input<'a> {
         self.value
     }
 
-    /// The name of the value's type, as recorded when the input was created.
+    /// Returns the name of the value's type, as recorded when the input was created.
     ///
     /// The name comes from [`std::any::type_name`], so it is meant for messages: it is not
     /// guaranteed to be unique or to stay the same across compiler versions.
@@ -288,7 +288,7 @@ impl AnyInput {
         }
     }
 
-    /// The name of the value's type, from [`std::any::type_name`].
+    /// Returns the name of the value's type, from [`std::any::type_name`].
     ///
     /// # Examples
     ///

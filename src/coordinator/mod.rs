@@ -248,7 +248,7 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
         self
     }
 
-    /// The number of worker threads for runs over many inputs: from 1 to
+    /// Returns the number of worker threads for runs over many inputs: from 1 to
     /// [`MAX_WORKERS`](Coordinator::MAX_WORKERS).
     ///
     /// # Examples
@@ -296,7 +296,7 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
         Ok(())
     }
 
-    /// The number of steps, those of a wrapped pipeline included.
+    /// Returns the number of steps, those of a wrapped pipeline included.
     ///
     /// # Examples
     ///
@@ -325,7 +325,7 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
         self.names.len() == 0
     }
 
-    /// The names of the steps in the order they run; blank names included.
+    /// Returns the names of the steps in the order they run; blank names included.
     ///
     /// # Examples
     ///

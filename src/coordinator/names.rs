@@ -110,7 +110,7 @@ impl StepNames {
         Ok(index)
     }
 
-    /// The position of the step named `name` ignoring case, if there is one.
+    /// Returns the position of the step named `name` ignoring case, if there is one.
     #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<usize> {
         if self.table.is_empty() {
@@ -125,22 +125,22 @@ impl StepNames {
             .find(|&index| matches_folded(name, &self.folded[index]))
     }
 
-    /// The number of steps.
+    /// Returns the number of steps.
     pub(crate) fn len(&self) -> usize {
         self.names.len()
     }
 
-    /// The name of the step at `index`, which may be blank.
+    /// Returns the name of the step at `index`, which may be blank.
     pub(crate) fn name_at(&self, index: usize) -> Option<&str> {
         self.names.get(index).map(|name| name.as_ref())
     }
 
-    /// The names of all steps in order.
+    /// Returns the names of all steps in order.
     pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = &str> {
         self.names.iter().map(|name| name.as_ref())
     }
 
-    /// The id of the step at `index`; a position past the last step gets a blank name.
+    /// Returns the id of the step at `index`; a position past the last step gets a blank name.
     pub(crate) fn step_id(&self, index: usize) -> StepId {
         StepId::new(index, self.names.get(index).cloned().unwrap_or_default())
     }

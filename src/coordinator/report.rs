@@ -86,7 +86,7 @@ impl DynReport {
         self.skips.push((step_index, reason.into()));
     }
 
-    /// The run's data bag.
+    /// Returns the run's data bag.
     ///
     /// # Examples
     ///
@@ -102,7 +102,7 @@ impl DynReport {
         &self.bag
     }
 
-    /// The error that stopped the run, if one did.
+    /// Returns the error that stopped the run, if one did.
     ///
     /// # Examples
     ///
@@ -139,7 +139,7 @@ impl DynReport {
         self.error.is_none()
     }
 
-    /// The execution errors in the order they happened: each skip reason, then the cancel
+    /// Returns the execution errors in the order they happened: each skip reason, then the cancel
     /// reason or job error that stopped the run, if one did.
     ///
     /// A run canceled from outside, stopped by an unassignable input or by a panic adds no
@@ -203,7 +203,8 @@ impl DynReport {
         (self.bag, self.error)
     }
 
-    /// The data bag if the run finished, or else the error that stopped it.
+    /// Converts the report into the data bag if the run finished, or else the error that
+    /// stopped it.
     ///
     /// # Errors
     ///

@@ -250,7 +250,7 @@ impl<Env: ?Sized + 'static> DynStep<Env> {
 }
 
 impl<Env: ?Sized> DynStep<Env> {
-    /// The name the step was given, which may be blank.
+    /// Returns the name the step was given, which may be blank.
     ///
     /// # Examples
     ///

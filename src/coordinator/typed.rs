@@ -14,10 +14,10 @@ use crate::pipeline::Pipeline;
 
 /// The final bag of a typed pipeline's run, read by step position.
 pub(crate) trait ErasedBag: Send + Sync {
-    /// The pre-check or job output of the step at `index`, with its type name.
+    /// Returns the pre-check or job output of the step at `index`, with its type name.
     fn value_at(&self, index: usize, callback: Callback) -> Option<(&dyn Any, &'static str)>;
 
-    /// The skip reason of the step at `index`, if its pre-check skipped the job.
+    /// Returns the skip reason of the step at `index`, if its pre-check skipped the job.
     fn skip_error_at(&self, index: usize) -> Option<&(dyn StdError + Send + Sync + 'static)>;
 }
 
@@ -43,7 +43,7 @@ pub(crate) type TypedRun = (Box<dyn ErasedBag>, Option<Error>);
 /// A typed pipeline with its input, chain and bag types erased, for a coordinator whose
 /// environment has type `Env`.
 pub(crate) trait TypedSteps<Env: ?Sized>: Send + Sync {
-    /// The number of steps.
+    /// Returns the number of steps.
     fn len(&self) -> usize;
 
     /// Runs every step once, or returns the name of the pipeline's input type when `input`
