@@ -69,7 +69,7 @@ fn time_trivial_steps<const STEPS: usize, C, L>(
     group: &'static str,
     pipeline: Pipeline<(), (), C, L>,
 ) where
-    C: Chain<(), (), Slots = L> + Clone + Send + Sync + 'static,
+    C: Chain<(), (), L> + Clone + Send + Sync + 'static,
     L: Entries + AnyEntries + Send + Sync + 'static,
 {
     let coordinator = trivial::coordinator(STEPS);

@@ -54,29 +54,30 @@ impl<S: Clone, Index> Clone for Link<S, Index> {
 impl<S, Index> Sealed for Link<S, Index> {}
 
 /// A list of steps that a [`Pipeline`](crate::Pipeline) can run for input `I` and
-/// environment `Env`.
+/// environment `Env`, filling the data bag's list of slots `L`: one [`Slot`] per step, newest
+/// first.
+///
+/// The slots are a parameter rather than an associated type, so that proving a chain of `n`
+/// steps takes `n` trait selections instead of normalizing the bag type again at every step.
 ///
 /// Sealed: the pipeline builder assembles chains; users only name the trait in bounds.
-pub trait Chain<I: ?Sized, Env: ?Sized>: Sealed {
+pub trait Chain<I: ?Sized, Env: ?Sized, L>: Sealed {
     /// The number of steps.
     const LEN: usize;
-    /// The data bag's list of slots: one [`Slot`] per step, newest first.
-    type Slots;
 
     /// The slots of a run that has not started: every entry is [`Entry::NotReached`].
-    const NOT_REACHED: Self::Slots;
+    const NOT_REACHED: L;
 
     #[doc(hidden)]
     fn run<G: private::Guard>(
         &self,
-        slots: &mut Self::Slots,
+        slots: &mut L,
         state: &private::RunState<'_, I, Env>,
     ) -> Result<(), Error>;
 }
 
-impl<I: ?Sized, Env: ?Sized> Chain<I, Env> for HNil {
+impl<I: ?Sized, Env: ?Sized> Chain<I, Env, HNil> for HNil {
     const LEN: usize = 0;
-    type Slots = HNil;
     const NOT_REACHED: HNil = HNil;
 
     #[inline(always)]
@@ -89,24 +90,18 @@ impl<I: ?Sized, Env: ?Sized> Chain<I, Env> for HNil {
     }
 }
 
-/// The slot of step `S`, which reads the earlier slots `L` through index `X`.
-type SlotOf<S, I, Env, L, X> = Slot<
-    <S as Step<I, Env, L, X>>::Marker,
-    <S as Step<I, Env, L, X>>::Check,
-    <S as Step<I, Env, L, X>>::Output,
-    <S as Step<I, Env, L, X>>::Reason,
->;
-
-impl<I, Env, S, X, Tail> Chain<I, Env> for HCons<Link<S, X>, Tail>
+impl<I, Env, S, X, Tail, M, P, O, R, LT> Chain<I, Env, HCons<Slot<M, P, O, R>, LT>>
+    for HCons<Link<S, X>, Tail>
 where
     I: ?Sized,
     Env: ?Sized,
-    Tail: Chain<I, Env>,
-    S: Step<I, Env, Tail::Slots, X>,
+    M: Marker,
+    R: SkipReason,
+    Tail: Chain<I, Env, LT>,
+    S: Step<I, Env, LT, X, Marker = M, Check = P, Output = O, Reason = R>,
 {
     const LEN: usize = Tail::LEN + 1;
-    type Slots = HCons<SlotOf<S, I, Env, Tail::Slots, X>, Tail::Slots>;
-    const NOT_REACHED: Self::Slots = HCons {
+    const NOT_REACHED: HCons<Slot<M, P, O, R>, LT> = HCons {
         head: Slot::NOT_REACHED,
         tail: Tail::NOT_REACHED,
     };
@@ -114,7 +109,7 @@ where
     #[inline(always)]
     fn run<G: private::Guard>(
         &self,
-        slots: &mut Self::Slots,
+        slots: &mut HCons<Slot<M, P, O, R>, LT>,
         state: &private::RunState<'_, I, Env>,
     ) -> Result<(), Error> {
         self.tail.run::<G>(&mut slots.tail, state)?;

@@ -78,8 +78,10 @@ use crate::step::{Context, FnStep, JobStep, Step};
 ///
 /// `C` is the chain of steps and `L` the list of slots of the data bag, both frunk HLists
 /// with the newest step first. The builder spells them out, so users name them rarely. The
-/// builder carries the bag's type along instead of computing it from `C`, because computing
-/// it made every builder call prove the whole chain again, which slowed compilation.
+/// builder carries the bag's type along, and [`Chain`] takes it as a parameter, instead of
+/// computing it from `C`: computing it made the compiler prove the whole chain again at every
+/// builder call and normalize it again at every step, which slowed the compilation of long
+/// pipelines.
 ///
 /// # Returning or storing a pipeline
 ///
@@ -100,7 +102,7 @@ use crate::step::{Context, FnStep, JobStep, Step};
 ///
 /// type Slots = HCons<Slot<Double, (), i64, Reason>, HCons<Slot<Parse, (), i64, Reason>, HNil>>;
 ///
-/// fn doubling() -> Pipeline<str, (), impl Chain<str, (), Slots = Slots>, Slots> {
+/// fn doubling() -> Pipeline<str, (), impl Chain<str, (), Slots>, Slots> {
 ///     Pipeline::<str>::new()
 ///         .job(Parse, |cx| Ok(cx.input().parse::<i64>()?))
 ///         .job(Double, |cx| Ok(cx.bag().get(Parse).output().copied().unwrap_or(0) * 2))
@@ -294,7 +296,7 @@ impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L> {
 
 impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L>
 where
-    C: Chain<I, Env, Slots = L>,
+    C: Chain<I, Env, L>,
 {
     /// Returns the number of steps.
     pub const fn len(&self) -> usize {
@@ -441,7 +443,7 @@ impl<I: ?Sized, Env: ?Sized, C: Clone, L> Clone for Pipeline<I, Env, C, L> {
 
 impl<I: ?Sized, Env: ?Sized, C, L> fmt::Debug for Pipeline<I, Env, C, L>
 where
-    C: Chain<I, Env, Slots = L>,
+    C: Chain<I, Env, L>,
     L: Entries,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

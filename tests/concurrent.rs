@@ -522,12 +522,7 @@ type CancelingSlots = HCons<Slot<Second, (), (), Reason>, HCons<Slot<First, (), 
 fn canceling_pipeline(
     calls: &Arc<Vec<AtomicUsize>>,
 ) -> Arc<
-    Pipeline<
-        u64,
-        (),
-        impl Chain<u64, (), Slots = CancelingSlots> + Send + Sync + 'static,
-        CancelingSlots,
-    >,
+    Pipeline<u64, (), impl Chain<u64, (), CancelingSlots> + Send + Sync + 'static, CancelingSlots>,
 > {
     let (first_check, first_job, second_check, second_job) = (
         Arc::clone(calls),

@@ -19,7 +19,7 @@ impl<I, Env, C, L> Pipeline<I, Env, C, L>
 where
     I: ?Sized + 'static,
     Env: ?Sized + 'static,
-    C: Chain<I, Env, Slots = L> + Send + Sync + 'static,
+    C: Chain<I, Env, L> + Send + Sync + 'static,
     L: Send + 'static,
 {
     /// Creates the options to run this pipeline over many inputs on worker threads.
@@ -105,7 +105,7 @@ impl<I, Env, C, L> Concurrent<Pipeline<I, Env, C, L>>
 where
     I: ?Sized + 'static,
     Env: ?Sized + 'static,
-    C: Chain<I, Env, Slots = L> + Send + Sync + 'static,
+    C: Chain<I, Env, L> + Send + Sync + 'static,
     L: Send + 'static,
 {
     /// Runs the pipeline over every input on worker threads that share one environment.

@@ -208,7 +208,7 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
     pub fn from_pipeline<I, C, L>(pipeline: Pipeline<I, Env, C, L>) -> Result<Self, Error>
     where
         I: Any,
-        C: Chain<I, Env, Slots = L> + Send + Sync + 'static,
+        C: Chain<I, Env, L> + Send + Sync + 'static,
         L: Entries + AnyEntries + Send + Sync + 'static,
     {
         let mut names = StepNames::default();

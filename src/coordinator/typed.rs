@@ -61,7 +61,7 @@ impl<I, Env, C, L> TypedSteps<Env> for Pipeline<I, Env, C, L>
 where
     I: Any,
     Env: ?Sized,
-    C: Chain<I, Env, Slots = L> + Send + Sync,
+    C: Chain<I, Env, L> + Send + Sync,
     L: Entries + AnyEntries + Send + Sync + 'static,
 {
     fn len(&self) -> usize {
