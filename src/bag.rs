@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use frunk::{HCons, HNil};
 
 use crate::check::SkipReason;
-use crate::index::{Lookup, LookupOutput};
+use crate::index::{Locate, LookupOutput};
 use crate::marker::Marker;
 use crate::outcome::{Entry, Outcome};
 use crate::sealed::Sealed;
@@ -51,12 +51,12 @@ impl<L> Bag<L> {
     /// Returns the entry of the step marked `M`.
     ///
     /// Naming a marker that is not a step of the pipeline is a compile error.
-    pub fn get<M, Index>(&self, marker: M) -> &Entry<L::Check, L::Output, L::Reason>
+    pub fn get<M, Index, P, J, R>(&self, marker: M) -> &Entry<P, J, R>
     where
-        L: Lookup<M, Index>,
+        L: Locate<M, Index, P, J, R>,
     {
         let _ = marker;
-        self.0.lookup()
+        self.0.locate()
     }
 
     /// Returns the job output of the one step whose job output type is `T`, if its job ran.
@@ -146,12 +146,12 @@ impl<'a, L> EarlierBag<'a, L> {
     }
 
     /// Returns the outcome of the earlier step marked `M`.
-    pub fn get<M, Index>(&self, marker: M) -> Outcome<'a, L::Check, L::Output, L::Reason>
+    pub fn get<M, Index, P, J, R>(&self, marker: M) -> Outcome<'a, P, J, R>
     where
-        L: Lookup<M, Index>,
+        L: Locate<M, Index, P, J, R>,
     {
         let _ = marker;
-        match self.slots.lookup().outcome() {
+        match self.slots.locate().outcome() {
             Some(outcome) => outcome,
             // A step runs only after every earlier step ran or was skipped; any other end
             // stops the run before it.

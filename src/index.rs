@@ -14,12 +14,14 @@ use crate::bag::Slot;
 use crate::outcome::Entry;
 use crate::sealed::Sealed;
 
-/// Finds the entry of the step marked `M` in a data bag's list of slots.
+/// Finds the entry of the step marked `M` in a data bag's list of slots, with the entry's
+/// types as parameters: `P` the pre-check output, `J` the job output and `R` the skip reason.
 ///
 /// Sealed: the crate implements it for the lists it builds. Call it through
-/// [`Bag::get`](crate::Bag::get) or [`EarlierBag::get`](crate::EarlierBag::get). A step
-/// written as a type bounds its bag by it to read an earlier step, and can fix the types:
-/// `L: Lookup<Validate, Index, Output = i64>`.
+/// [`Bag::get`](crate::Bag::get) or [`EarlierBag::get`](crate::EarlierBag::get); a step
+/// written as a type names [`Lookup`] in its bounds instead. One trait selection settles
+/// the index and the three types together, which keeps the compile time of long pipelines
+/// low: associated types would be normalized again at every level of the list.
 #[diagnostic::on_unimplemented(
     message = "`{M}` is not an earlier step of this pipeline",
     label = "no step marked `{M}` comes before this point",
@@ -27,16 +29,52 @@ use crate::sealed::Sealed;
             every step of the pipeline",
     note = "add the step marked `{M}` before the step that reads it, or check the marker type"
 )]
-pub trait Lookup<M, Index>: Sealed {
+pub trait Locate<M, Index, P, J, R>: Sealed {
+    /// Returns the entry stored for the step marked `M`.
+    fn locate(&self) -> &Entry<P, J, R>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<M, P, J, R, Tail> Locate<M, Here, P, J, R> for HCons<Slot<M, P, J, R>, Tail> {
+    #[inline(always)]
+    fn locate(&self) -> &Entry<P, J, R> {
+        self.head.entry()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<M, I, P, J, R, Other, OtherP, OtherJ, OtherR, Tail> Locate<M, There<I>, P, J, R>
+    for HCons<Slot<Other, OtherP, OtherJ, OtherR>, Tail>
+where
+    Tail: Locate<M, I, P, J, R>,
+{
+    #[inline(always)]
+    fn locate(&self) -> &Entry<P, J, R> {
+        self.tail.locate()
+    }
+}
+
+/// The step marked `M` in a data bag's list of slots, and the types of its entry.
+///
+/// Sealed: the crate implements it for the lists it builds. A step written as a type bounds
+/// its bag by it to read an earlier step, and can fix the types:
+/// `L: Lookup<Validate, Index, Output = i64>`. The bound gives the step
+/// [`EarlierBag::get`](crate::EarlierBag::get) for that marker, through the supertrait
+/// [`Locate`].
+#[diagnostic::on_unimplemented(
+    message = "`{M}` is not an earlier step of this pipeline",
+    label = "no step marked `{M}` comes before this point",
+    note = "a step reads only the steps added before it; after a run, the report's bag holds \
+            every step of the pipeline",
+    note = "add the step marked `{M}` before the step that reads it, or check the marker type"
+)]
+pub trait Lookup<M, Index>: Locate<M, Index, Self::Check, Self::Output, Self::Reason> {
     /// The step's pre-check output type.
     type Check;
     /// The step's job output type.
     type Output;
     /// The step's skip reason type.
     type Reason;
-
-    /// Returns the entry stored for the step marked `M`.
-    fn lookup(&self) -> &Entry<Self::Check, Self::Output, Self::Reason>;
 }
 
 #[diagnostic::do_not_recommend]
@@ -44,10 +82,6 @@ impl<M, P, J, R, Tail> Lookup<M, Here> for HCons<Slot<M, P, J, R>, Tail> {
     type Check = P;
     type Output = J;
     type Reason = R;
-
-    fn lookup(&self) -> &Entry<P, J, R> {
-        self.head.entry()
-    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -58,10 +92,6 @@ where
     type Check = Tail::Check;
     type Output = Tail::Output;
     type Reason = Tail::Reason;
-
-    fn lookup(&self) -> &Entry<Self::Check, Self::Output, Self::Reason> {
-        self.tail.lookup()
-    }
 }
 
 /// Finds the one step whose job output has type `T` in a data bag's list of slots.
@@ -110,14 +140,17 @@ pub trait Unsatisfiable {}
 pub struct NotAnEarlierStep<M>(core::convert::Infallible, PhantomData<fn() -> M>);
 
 #[diagnostic::do_not_recommend]
+impl<M: Unsatisfiable, P, J, R> Locate<M, Nowhere, P, J, R> for HNil {
+    fn locate(&self) -> &Entry<P, J, R> {
+        unreachable!("`Unsatisfiable` has no impl")
+    }
+}
+
+#[diagnostic::do_not_recommend]
 impl<M: Unsatisfiable> Lookup<M, Nowhere> for HNil {
     type Check = NotAnEarlierStep<M>;
     type Output = NotAnEarlierStep<M>;
     type Reason = NotAnEarlierStep<M>;
-
-    fn lookup(&self) -> &Entry<Self::Check, Self::Output, Self::Reason> {
-        unreachable!("`Unsatisfiable` has no impl")
-    }
 }
 
 #[diagnostic::do_not_recommend]

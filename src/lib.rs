@@ -151,7 +151,7 @@ pub use coordinator::{
     AnyInput, Coordinator, DataBag, DynContext, DynReport, DynStep, Execute, Input,
 };
 pub use error::{BoxError, Callback, Error, ExecutionError, StepId};
-pub use index::{Here, Lookup, LookupOutput, There};
+pub use index::{Here, Locate, Lookup, LookupOutput, There};
 pub use marker::Marker;
 pub use outcome::{Entry, Outcome};
 pub use pipeline::Pipeline;
