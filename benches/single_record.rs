@@ -43,23 +43,23 @@ markers! {
 
 fn two_trivial_steps(criterion: &mut Criterion) {
     let pipeline = Pipeline::<()>::new()
-        .step(Step0, |_| pass(), |_| done())
-        .step(Step1, |_| pass(), |_| done());
+        .step(Step0, |_| pass(), |_| Ok(done()?))
+        .step(Step1, |_| pass(), |_| Ok(done()?));
     time_trivial_steps::<2, _, _>(criterion, "a_two_trivial_steps", pipeline);
 }
 
 fn ten_trivial_steps(criterion: &mut Criterion) {
     let pipeline = Pipeline::<()>::new()
-        .step(Step0, |_| pass(), |_| done())
-        .step(Step1, |_| pass(), |_| done())
-        .step(Step2, |_| pass(), |_| done())
-        .step(Step3, |_| pass(), |_| done())
-        .step(Step4, |_| pass(), |_| done())
-        .step(Step5, |_| pass(), |_| done())
-        .step(Step6, |_| pass(), |_| done())
-        .step(Step7, |_| pass(), |_| done())
-        .step(Step8, |_| pass(), |_| done())
-        .step(Step9, |_| pass(), |_| done());
+        .step(Step0, |_| pass(), |_| Ok(done()?))
+        .step(Step1, |_| pass(), |_| Ok(done()?))
+        .step(Step2, |_| pass(), |_| Ok(done()?))
+        .step(Step3, |_| pass(), |_| Ok(done()?))
+        .step(Step4, |_| pass(), |_| Ok(done()?))
+        .step(Step5, |_| pass(), |_| Ok(done()?))
+        .step(Step6, |_| pass(), |_| Ok(done()?))
+        .step(Step7, |_| pass(), |_| Ok(done()?))
+        .step(Step8, |_| pass(), |_| Ok(done()?))
+        .step(Step9, |_| pass(), |_| Ok(done()?));
     time_trivial_steps::<10, _, _>(criterion, "b_ten_trivial_steps", pipeline);
 }
 

@@ -53,6 +53,24 @@ impl<S: Clone, Index> Clone for Link<S, Index> {
 
 impl<S, Index> Sealed for Link<S, Index> {}
 
+impl<I, Env, L, S, Index> private::Callbacks<I, Env, L, S::Marker, S::Check, S::Output, S::Reason>
+    for Link<S, Index>
+where
+    I: ?Sized,
+    Env: ?Sized,
+    S: Step<I, Env, L, Index>,
+{
+    #[inline(always)]
+    fn pre_check(&self, cx: Context<'_, I, Env, L>) -> Check<S::Check, S::Reason> {
+        self.step.pre_check(cx)
+    }
+
+    #[inline(always)]
+    fn job(&self, cx: Context<'_, I, Env, L>) -> Result<S::Output, BoxError> {
+        self.step.job(cx).map_err(|error| error.into().into_inner())
+    }
+}
+
 /// A list of steps that a [`Pipeline`](crate::Pipeline) can run for input `I` and
 /// environment `Env`, filling the data bag's list of slots `L`: one [`Slot`] per step, newest
 /// first.
@@ -90,15 +108,14 @@ impl<I: ?Sized, Env: ?Sized> Chain<I, Env, HNil> for HNil {
     }
 }
 
-impl<I, Env, S, X, Tail, M, P, O, R, LT> Chain<I, Env, HCons<Slot<M, P, O, R>, LT>>
-    for HCons<Link<S, X>, Tail>
+impl<I, Env, H, Tail, M, P, O, R, LT> Chain<I, Env, HCons<Slot<M, P, O, R>, LT>> for HCons<H, Tail>
 where
     I: ?Sized,
     Env: ?Sized,
     M: Marker,
     R: SkipReason,
     Tail: Chain<I, Env, LT>,
-    S: Step<I, Env, LT, X, Marker = M, Check = P, Output = O, Reason = R>,
+    H: private::Callbacks<I, Env, LT, M, P, O, R>,
 {
     const LEN: usize = Tail::LEN + 1;
     const NOT_REACHED: HCons<Slot<M, P, O, R>, LT> = HCons {
@@ -113,13 +130,13 @@ where
         state: &private::RunState<'_, I, Env>,
     ) -> Result<(), Error> {
         self.tail.run::<G>(&mut slots.tail, state)?;
-        let name = <S::Marker as Marker>::NAME;
+        let name = M::NAME;
         let index = Tail::LEN;
         if let Some(cause) = state.signal.poll() {
             return Err(canceled(index, name, cause));
         }
 
-        let step = &self.head.step;
+        let step = &self.head;
         let cx = Context::new(state.input, state.env, &slots.tail, state.signal);
         let check = G::call(|| step.pre_check(cx))
             .map_err(|payload| panicked(index, name, Callback::PreCheck, payload))?;
@@ -131,7 +148,7 @@ where
                 }
                 Ok(Err(error)) => {
                     slots.head.set(Entry::Failed { check });
-                    Err(job_failed(index, name, error.into()))
+                    Err(job_failed(index, name, error))
                 }
                 Err(payload) => {
                     slots.head.set(Entry::Failed { check });
@@ -209,6 +226,18 @@ pub(crate) mod private {
         pub(crate) input: &'a I,
         pub(crate) env: &'a Env,
         pub(crate) signal: &'a Signal,
+    }
+
+    /// The callbacks of one step of a chain, with the step's marker `M` and the types of its
+    /// entry as parameters: steps built from closures implement it directly, and a
+    /// [`Link`] through its [`Step`]. Proving a chain then needs no associated types, which
+    /// keeps the compile time of long pipelines low.
+    pub trait Callbacks<I: ?Sized, Env: ?Sized, L, M, P, O, R> {
+        /// Calls the pre-check.
+        fn pre_check(&self, cx: Context<'_, I, Env, L>) -> Check<P, R>;
+
+        /// Calls the job, boxing its error.
+        fn job(&self, cx: Context<'_, I, Env, L>) -> Result<O, BoxError>;
     }
 
     /// The way a run calls callbacks: directly, or catching panics.

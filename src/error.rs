@@ -12,6 +12,88 @@ use crate::cancel::CancelCause;
 /// and `downcast_ref::<E>()` gets the concrete error back.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
+/// The error a job of a [`Pipeline`](crate::Pipeline) returns: any error, boxed.
+///
+/// `?` and `.into()` convert into it everything that converts into [`BoxError`]: every
+/// `E: std::error::Error + Send + Sync + 'static`, `&str`, `String` and `BoxError` itself. A
+/// failed run keeps the boxed error as the source of [`Error::JobFailed`], where
+/// `downcast_ref` gets the concrete error back.
+///
+/// Jobs return this struct rather than [`BoxError`] because a boxed trait object carries a
+/// lifetime, and a lifetime in the signature of every job closure made the compiler's work
+/// on long pipelines grow faster with their length. Like `std::io::Error` wrapping a custom
+/// error, it gives the boxed error back with [`get_ref`](JobError::get_ref) and
+/// [`into_inner`](JobError::into_inner). It does not implement `std::error::Error` itself:
+/// if it did, it would convert into itself twice, and the conversion from every error could
+/// not exist.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{Error, JobError, Pipeline, markers};
+///
+/// markers! {
+///     /// Parses the amount.
+///     pub Parse = "parse";
+///     /// Rejects zero.
+///     pub NonZero = "non-zero";
+/// }
+///
+/// let pipeline = Pipeline::<str>::new()
+///     .job(Parse, |cx| Ok(cx.input().parse::<u32>()?))
+///     .job(NonZero, |cx| match cx.bag().get(Parse).output() {
+///         Some(0) => Err("the amount is zero".into()),
+///         _ => Ok(()),
+///     });
+///
+/// let report = pipeline.run("x", &());
+/// let Some(Error::JobFailed { source, .. }) = report.error() else { panic!("no job failed") };
+/// assert!(source.downcast_ref::<std::num::ParseIntError>().is_some());
+///
+/// let report = pipeline.run("0", &());
+/// let Some(Error::JobFailed { source, .. }) = report.error() else { panic!("no job failed") };
+/// assert_eq!(source.to_string(), "the amount is zero");
+///
+/// let error = JobError::new("the amount is zero");
+/// assert_eq!(error.get_ref().to_string(), "the amount is zero");
+/// ```
+pub struct JobError(BoxError);
+
+impl JobError {
+    /// Wraps `error`.
+    pub fn new(error: impl Into<BoxError>) -> Self {
+        JobError(error.into())
+    }
+
+    /// Returns the boxed error.
+    pub fn get_ref(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        &*self.0
+    }
+
+    /// Returns the boxed error, consuming the wrapper.
+    pub fn into_inner(self) -> BoxError {
+        self.0
+    }
+}
+
+impl<E: Into<BoxError>> From<E> for JobError {
+    fn from(error: E) -> Self {
+        JobError(error.into())
+    }
+}
+
+impl fmt::Debug for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
 /// The callback of a step that produced an execution error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Callback {

@@ -150,7 +150,7 @@ pub use concurrent::{Concurrent, MAX_WORKERS, Processed, Results};
 pub use coordinator::{
     AnyInput, Coordinator, DataBag, DynContext, DynReport, DynStep, Execute, Input,
 };
-pub use error::{BoxError, Callback, Error, ExecutionError, StepId};
+pub use error::{BoxError, Callback, Error, ExecutionError, JobError, StepId};
 pub use index::{Here, Locate, Lookup, LookupOutput, There};
 pub use marker::Marker;
 pub use outcome::{Entry, Outcome};

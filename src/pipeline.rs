@@ -10,7 +10,7 @@ use crate::cancel::{CancelToken, Signal};
 use crate::chain::private::{CatchPanics, Guard, RunState, Unguarded};
 use crate::chain::{Chain, Link};
 use crate::check::{Check, Reason};
-use crate::error::BoxError;
+use crate::error::JobError;
 use crate::marker::Marker;
 use crate::report::Report;
 use crate::step::{Context, FnStep, JobStep, Step};
@@ -137,14 +137,14 @@ impl<I: ?Sized, Env: ?Sized> Default for Pipeline<I, Env, HNil, HNil> {
     }
 }
 
-/// The pipeline type after adding step `S`, whose slot is `Slot<M, P, O, R>`, to chain `C`
-/// with slots `L`.
-type Extended<I, Env, C, L, S, Index, M, P, O, R = Reason> =
-    Pipeline<I, Env, HCons<Link<S, Index>, C>, HCons<Slot<M, P, O, R>, L>>;
+/// The pipeline type after adding the step `H`, whose slot is `Slot<M, P, O, R>`, to chain
+/// `C` with slots `L`.
+type Extended<I, Env, C, L, H, M, P, O, R = Reason> =
+    Pipeline<I, Env, HCons<H, C>, HCons<Slot<M, P, O, R>, L>>;
 
 /// The pipeline type after adding a step built from closures, `FnStep<M, Pre, Job>`.
 type ExtendedByFn<I, Env, C, L, M, Pre, Job, P, O> =
-    Extended<I, Env, C, L, FnStep<M, Pre, Job>, (), M, P, O>;
+    Extended<I, Env, C, L, FnStep<M, Pre, Job>, M, P, O>;
 
 /// The pipeline type after adding the step type `S` to chain `C` with slots `L`.
 type ExtendedBy<I, Env, C, L, S, Index> = Extended<
@@ -152,8 +152,7 @@ type ExtendedBy<I, Env, C, L, S, Index> = Extended<
     Env,
     C,
     L,
-    S,
-    Index,
+    Link<S, Index>,
     <S as Step<I, Env, L, Index>>::Marker,
     <S as Step<I, Env, L, Index>>::Check,
     <S as Step<I, Env, L, Index>>::Output,
@@ -165,7 +164,8 @@ impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L> {
     ///
     /// Both closures receive the step's [`Context`]: the input, the environment, and the
     /// outcomes of the earlier steps. The pre-check returns a [`Check`] with its output; the
-    /// job returns its output or an error, which stops the run.
+    /// job returns its output or a [`JobError`], which stops the run. `?` and `.into()` turn
+    /// any error, `&str` or `String` into a `JobError`.
     ///
     /// # Examples
     ///
@@ -200,7 +200,7 @@ impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L> {
     where
         M: Marker,
         Pre: Fn(Context<'_, I, Env, L>) -> Check<P>,
-        Job: Fn(Context<'_, I, Env, L>) -> Result<O, BoxError>,
+        Job: Fn(Context<'_, I, Env, L>) -> Result<O, JobError>,
     {
         let _ = marker;
         self.push(FnStep::new(pre_check, job))
@@ -226,10 +226,10 @@ impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L> {
         self,
         marker: M,
         job: Job,
-    ) -> Extended<I, Env, C, L, JobStep<M, Job>, (), M, (), O>
+    ) -> Extended<I, Env, C, L, JobStep<M, Job>, M, (), O>
     where
         M: Marker,
-        Job: Fn(Context<'_, I, Env, L>) -> Result<O, BoxError>,
+        Job: Fn(Context<'_, I, Env, L>) -> Result<O, JobError>,
     {
         let _ = marker;
         self.push(JobStep::new(job))
@@ -275,13 +275,13 @@ impl<I: ?Sized, Env: ?Sized, C, L> Pipeline<I, Env, C, L> {
     where
         S: Step<I, Env, L, Index>,
     {
-        self.push(step)
+        self.push(Link::new(step))
     }
 
-    fn push<S, Index, Slots>(self, step: S) -> Pipeline<I, Env, HCons<Link<S, Index>, C>, Slots> {
+    fn push<H, Slots>(self, head: H) -> Pipeline<I, Env, HCons<H, C>, Slots> {
         Pipeline {
             chain: HCons {
-                head: Link::new(step),
+                head,
                 tail: self.chain,
             },
             types: PhantomData,

@@ -4,8 +4,9 @@ use std::marker::PhantomData;
 
 use crate::bag::EarlierBag;
 use crate::cancel::Signal;
+use crate::chain::private::Callbacks;
 use crate::check::{Check, Reason, SkipReason};
-use crate::error::BoxError;
+use crate::error::{BoxError, JobError};
 use crate::marker::Marker;
 
 /// The view a step's callbacks get: the input record, the environment, the outcomes of
@@ -178,7 +179,7 @@ pub trait Step<I: ?Sized, Env: ?Sized, L, Index = ()> {
     /// The job's output.
     type Output;
     /// The job's error, kept as the source of [`Error::JobFailed`](crate::Error::JobFailed).
-    type Error: Into<BoxError>;
+    type Error: Into<JobError>;
 
     /// Decides whether the job runs: pass, skip or cancel the whole run.
     fn pre_check(&self, cx: Context<'_, I, Env, L>) -> Check<Self::Check, Self::Reason>;
@@ -210,21 +211,13 @@ impl<M, C, J> FnStep<M, C, J> {
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<I, Env, L, M, C, J, P, O> Step<I, Env, L> for FnStep<M, C, J>
+impl<I, Env, L, M, C, J, P, O> Callbacks<I, Env, L, M, P, O, Reason> for FnStep<M, C, J>
 where
     I: ?Sized,
     Env: ?Sized,
-    M: Marker,
     C: Fn(Context<'_, I, Env, L>) -> Check<P>,
-    J: Fn(Context<'_, I, Env, L>) -> Result<O, BoxError>,
+    J: Fn(Context<'_, I, Env, L>) -> Result<O, JobError>,
 {
-    type Marker = M;
-    type Check = P;
-    type Reason = Reason;
-    type Output = O;
-    type Error = BoxError;
-
     #[inline(always)]
     fn pre_check(&self, cx: Context<'_, I, Env, L>) -> Check<P> {
         (self.pre_check)(cx)
@@ -232,7 +225,7 @@ where
 
     #[inline(always)]
     fn job(&self, cx: Context<'_, I, Env, L>) -> Result<O, BoxError> {
-        (self.job)(cx)
+        (self.job)(cx).map_err(JobError::into_inner)
     }
 }
 
@@ -253,20 +246,12 @@ impl<M, J> JobStep<M, J> {
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<I, Env, L, M, J, O> Step<I, Env, L> for JobStep<M, J>
+impl<I, Env, L, M, J, O> Callbacks<I, Env, L, M, (), O, Reason> for JobStep<M, J>
 where
     I: ?Sized,
     Env: ?Sized,
-    M: Marker,
-    J: Fn(Context<'_, I, Env, L>) -> Result<O, BoxError>,
+    J: Fn(Context<'_, I, Env, L>) -> Result<O, JobError>,
 {
-    type Marker = M;
-    type Check = ();
-    type Reason = Reason;
-    type Output = O;
-    type Error = BoxError;
-
     #[inline(always)]
     fn pre_check(&self, _: Context<'_, I, Env, L>) -> Check<()> {
         Check::Pass(())
@@ -274,6 +259,6 @@ where
 
     #[inline(always)]
     fn job(&self, cx: Context<'_, I, Env, L>) -> Result<O, BoxError> {
-        (self.job)(cx)
+        (self.job)(cx).map_err(JobError::into_inner)
     }
 }

@@ -301,14 +301,14 @@ macro_rules! statement_pipeline {
             .step(
                 ImportStatement,
                 |cx| find_statement(cx.input(), cx.env()),
-                |cx| create_statement(cx.input()),
+                |cx| Ok(create_statement(cx.input())?),
             )
             .job(AddLine, |cx| {
                 let statement = match cx.bag().get(ImportStatement) {
                     Outcome::Ran { output, .. } => Some(Statement::Created(output)),
                     Outcome::Skipped { check, .. } => check.map(Statement::Found),
                 };
-                $add(statement, cx.input(), cx.env())
+                Ok($add(statement, cx.input(), cx.env())?)
             })
     }};
 }

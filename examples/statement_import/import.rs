@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use choreograph::{
-    BoxError, Check, Entry, Error, Lookup, Outcome, Pipeline, Reason, Report, markers,
+    Check, Entry, Error, JobError, Lookup, Outcome, Pipeline, Reason, Report, markers,
 };
 use rusqlite::Connection;
 
@@ -201,7 +201,7 @@ fn find_statement(line: &StatementLine, connection: &Connection) -> Check<Option
 
 /// Inserts the statement, as the job of "create statement". If another worker inserted it
 /// after the pre-check looked, the job uses that row, after the same check for a mismatch.
-fn create_statement(line: &StatementLine, connection: &Connection) -> Result<Inserted, BoxError> {
+fn create_statement(line: &StatementLine, connection: &Connection) -> Result<Inserted, JobError> {
     if let Some(id) = db::insert_statement(connection, line)? {
         return Ok(Inserted::New(id));
     }
@@ -232,7 +232,7 @@ fn create_line(
     line: &StatementLine,
     statement: i64,
     connection: &Connection,
-) -> Result<Inserted, BoxError> {
+) -> Result<Inserted, JobError> {
     if let Some(id) = db::insert_line(connection, statement, line)? {
         return Ok(Inserted::New(id));
     }
@@ -446,7 +446,10 @@ mod tests {
         db::insert_statement(&connection, &line(1, "EUR")).unwrap();
 
         let error = create_statement(&line(2, "USD"), &connection).unwrap_err();
-        assert!(error.downcast_ref::<Mismatch>().is_some(), "{error}");
+        assert!(
+            error.get_ref().downcast_ref::<Mismatch>().is_some(),
+            "{error}"
+        );
         assert_eq!(
             error.to_string(),
             "statement `ST-1` is stored with currency `EUR`, but the line has `USD`"
