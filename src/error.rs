@@ -17,7 +17,8 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// `?` and `.into()` convert into it everything that converts into [`BoxError`]: every
 /// `E: std::error::Error + Send + Sync + 'static`, `&str`, `String` and `BoxError` itself. A
 /// failed run keeps the boxed error as the source of [`Error::JobFailed`], where
-/// `downcast_ref` gets the concrete error back.
+/// `downcast_ref` gets the concrete error back. A job that calls a helper returning
+/// `Result<T, BoxError>` returns `Ok(helper()?)`.
 ///
 /// Jobs return this struct rather than [`BoxError`] because a boxed trait object carries a
 /// lifetime, and a lifetime in the signature of every job closure made the compiler's work

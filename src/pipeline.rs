@@ -78,10 +78,9 @@ use crate::step::{Context, FnStep, JobStep, Step};
 ///
 /// `C` is the chain of steps and `L` the list of slots of the data bag, both frunk HLists
 /// with the newest step first. The builder spells them out, so users name them rarely. The
-/// builder carries the bag's type along, and [`Chain`] takes it as a parameter, instead of
-/// computing it from `C`: computing it made the compiler prove the whole chain again at every
-/// builder call and normalize it again at every step, which slowed the compilation of long
-/// pipelines.
+/// builder carries the bag's type along, and [`Chain`] takes it as a parameter. Computing it
+/// from `C` instead made the compiler prove the whole chain again at every builder call and
+/// normalize it again at every step, which slowed the compilation of long pipelines.
 ///
 /// # Returning or storing a pipeline
 ///
