@@ -480,4 +480,51 @@ mod tests {
              ignoring case, so rename one of them"
         );
     }
+
+    #[derive(Debug)]
+    struct Offline;
+
+    impl fmt::Display for Offline {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("database is offline")
+        }
+    }
+
+    impl StdError for Offline {}
+
+    fn parse(text: &str) -> Result<u8, JobError> {
+        Ok(text.parse::<u8>()?)
+    }
+
+    fn forward(result: Result<u8, BoxError>) -> Result<u8, JobError> {
+        Ok(result?)
+    }
+
+    #[test]
+    fn job_error_converts_with_question_mark() {
+        let error = parse("x").unwrap_err();
+        assert!(
+            error
+                .get_ref()
+                .downcast_ref::<std::num::ParseIntError>()
+                .is_some()
+        );
+        assert_eq!(parse("7").unwrap(), 7);
+
+        let error = forward(Err(Box::new(Offline))).unwrap_err();
+        assert!(error.get_ref().downcast_ref::<Offline>().is_some());
+    }
+
+    #[test]
+    fn job_error_converts_text_and_errors() {
+        let from_str: JobError = "no statement".into();
+        let from_string: JobError = format!("line {}", 3).into();
+        let from_error = JobError::new(Offline);
+
+        assert_eq!(from_str.to_string(), "no statement");
+        assert_eq!(from_string.to_string(), "line 3");
+        assert_eq!(from_error.to_string(), "database is offline");
+        assert_eq!(format!("{from_error:?}"), "Offline");
+        assert!(from_error.into_inner().downcast::<Offline>().is_ok());
+    }
 }

@@ -262,3 +262,54 @@ where
         (self.job)(cx).map_err(JobError::into_inner)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Entry, Error, Pipeline, markers};
+
+    markers! {
+        /// Divides 100 by the input.
+        Divide = "divide";
+    }
+
+    /// A step written as a type whose job fails with a `JobError` on zero.
+    struct DivideStep;
+
+    impl<L> Step<u32, (), L> for DivideStep {
+        type Marker = Divide;
+        type Check = ();
+        type Reason = Reason;
+        type Output = u32;
+        type Error = JobError;
+
+        fn pre_check(&self, _: Context<'_, u32, (), L>) -> Check<()> {
+            Check::Pass(())
+        }
+
+        fn job(&self, cx: Context<'_, u32, (), L>) -> Result<u32, JobError> {
+            100_u32
+                .checked_div(*cx.input())
+                .ok_or_else(|| "cannot divide by zero".into())
+        }
+    }
+
+    #[test]
+    fn step_type_job_error_fails_run() {
+        let pipeline = Pipeline::<u32>::new().add_step(DivideStep);
+
+        let report = pipeline.run(&4, &());
+        assert!(matches!(
+            report.bag().get(Divide),
+            Entry::Ran { output: 25, .. }
+        ));
+
+        let report = pipeline.run(&0, &());
+        assert!(matches!(report.bag().get(Divide), Entry::Failed { .. }));
+        let Some(Error::JobFailed { step, source }) = report.error() else {
+            panic!("expected a failed job, got {:?}", report.error());
+        };
+        assert_eq!(step.name(), "divide");
+        assert_eq!(source.to_string(), "cannot divide by zero");
+    }
+}
