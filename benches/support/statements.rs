@@ -209,7 +209,7 @@ pub fn coordinator_for<T: Borrow<Line> + Any>(add: AddFn) -> Coordinator<Ledger>
     let mut coordinator = Coordinator::new();
     let import = DynStep::new(IMPORT_STATEMENT)
         .pre_check_with(|cx, line: &T| find_statement(line.borrow(), cx.env()))
-        .job_with(|_, line: &T| create_statement(line.borrow()));
+        .job_with(|_, line: &T| Ok(create_statement(line.borrow())?));
     let add = DynStep::new(ADD_LINE).job_with(move |cx, line: &T| {
         let bag = cx.bag();
         let statement = match bag.job_data::<String>(IMPORT_STATEMENT)? {
@@ -218,7 +218,7 @@ pub fn coordinator_for<T: Borrow<Line> + Any>(add: AddFn) -> Coordinator<Ledger>
                 .pre_check_data::<Option<u64>>(IMPORT_STATEMENT)?
                 .and_then(|found| found.map(Statement::Found)),
         };
-        add(statement, line.borrow(), cx.env())
+        Ok(add(statement, line.borrow(), cx.env())?)
     });
     coordinator
         .add_step(import)

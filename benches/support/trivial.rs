@@ -36,7 +36,7 @@ pub fn coordinator(count: usize) -> Coordinator {
     for index in 0..count {
         let step = DynStep::new(format!("step {index}"))
             .pre_check(|_| pass())
-            .job(|_| done());
+            .job(|_| Ok(done()?));
         coordinator
             .add_step(step)
             .expect("trivial step names are distinct");

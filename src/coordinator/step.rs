@@ -7,7 +7,7 @@ use std::fmt;
 use crate::check::Check;
 use crate::coordinator::bag::{DataBag, Stored, store};
 use crate::coordinator::input::Input;
-use crate::error::BoxError;
+use crate::error::{BoxError, JobError};
 use crate::step::Context;
 
 /// The context that the callbacks of a [`DynStep`] receive: the run's [`Input`], the environment, the
@@ -22,7 +22,7 @@ use crate::step::Context;
 /// ```
 /// use choreograph::{Coordinator, DynContext, DynStep};
 ///
-/// fn double(cx: DynContext<'_>) -> Result<i64, choreograph::BoxError> {
+/// fn double(cx: DynContext<'_>) -> Result<i64, choreograph::JobError> {
 ///     let amount = cx.input().downcast_ref::<i64>().ok_or("expected an `i64` input")?;
 ///     Ok(amount * 2)
 /// }
@@ -196,8 +196,8 @@ impl<Env: ?Sized + 'static> DynStep<Env> {
 
     /// Sets the job to a callback that takes no input of its own.
     ///
-    /// An error stops the run with [`Error::JobFailed`](crate::Error::JobFailed), and
-    /// nothing is stored for the job.
+    /// An error, a [`JobError`] as in a typed pipeline, stops the run with
+    /// [`Error::JobFailed`](crate::Error::JobFailed), and nothing is stored for the job.
     ///
     /// # Examples
     ///
@@ -213,9 +213,11 @@ impl<Env: ?Sized + 'static> DynStep<Env> {
     pub fn job<O, F>(mut self, job: F) -> Self
     where
         O: Any + Send + Sync,
-        F: Fn(DynContext<'_, Env>) -> Result<O, BoxError> + Send + Sync + 'static,
+        F: Fn(DynContext<'_, Env>) -> Result<O, JobError> + Send + Sync + 'static,
     {
-        self.job = Some(Box::new(move |cx| Ok(job(cx).map(store))));
+        self.job = Some(Box::new(move |cx| {
+            Ok(job(cx).map(store).map_err(JobError::into_inner))
+        }));
         self
     }
 
@@ -239,11 +241,11 @@ impl<Env: ?Sized + 'static> DynStep<Env> {
     where
         T: Any,
         O: Any + Send + Sync,
-        F: Fn(DynContext<'_, Env>, &T) -> Result<O, BoxError> + Send + Sync + 'static,
+        F: Fn(DynContext<'_, Env>, &T) -> Result<O, JobError> + Send + Sync + 'static,
     {
         self.job = Some(Box::new(move |cx| {
             let input = cx.input().downcast_ref::<T>().ok_or(type_name::<T>())?;
-            Ok(job(cx, input).map(store))
+            Ok(job(cx, input).map(store).map_err(JobError::into_inner))
         }));
         self
     }
