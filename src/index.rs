@@ -4,8 +4,6 @@
 //! in the tail at some index `I` ([`There<I>`]). The compiler infers the index; when no impl
 //! fits, the `on_unimplemented` message names the marker or type that was asked for.
 
-use core::marker::PhantomData;
-
 use frunk::{HCons, HNil};
 
 pub use frunk::indices::{Here, There};
@@ -128,7 +126,7 @@ where
 
 /// The index of a lookup into an empty list, which never succeeds.
 ///
-/// Without a candidate impl for [`HNil`], the compiler would settle a lookup into a
+/// Without a candidate impl of [`Locate`] for [`HNil`], the compiler would settle a lookup into a
 /// one-step list on that step's marker before it looks at the marker the caller passed,
 /// and report a type mismatch instead of the lookup's own message.
 pub enum Nowhere {}
@@ -136,21 +134,11 @@ pub enum Nowhere {}
 /// A bound that no type satisfies, so the [`HNil`] impls below never apply.
 pub trait Unsatisfiable {}
 
-/// The type of a failed lookup, so that follow-up errors name the problem.
-pub struct NotAnEarlierStep<M>(core::convert::Infallible, PhantomData<fn() -> M>);
-
 #[diagnostic::do_not_recommend]
 impl<M: Unsatisfiable, P, J, R> Locate<M, Nowhere, P, J, R> for HNil {
     fn locate(&self) -> &Entry<P, J, R> {
         unreachable!("`Unsatisfiable` has no impl")
     }
-}
-
-#[diagnostic::do_not_recommend]
-impl<M: Unsatisfiable> Lookup<M, Nowhere> for HNil {
-    type Check = NotAnEarlierStep<M>;
-    type Output = NotAnEarlierStep<M>;
-    type Reason = NotAnEarlierStep<M>;
 }
 
 #[diagnostic::do_not_recommend]
