@@ -346,7 +346,7 @@ impl Error {
     }
 
     /// Returns the callback error that is also an execution error of the run: the job's error
-    /// for     /// [`Error::JobFailed`], the pre-check's reason for [`Error::ExecutionCanceled`].
+    /// for [`Error::JobFailed`], the pre-check's reason for [`Error::ExecutionCanceled`].
     pub(crate) fn execution_error(&self) -> Option<ExecutionError<'_>> {
         let (step, callback, source) = match self {
             Error::JobFailed { step, source } => (step, Callback::Job, source),

@@ -100,7 +100,9 @@ impl<I: ?Sized, Env: ?Sized, L> Copy for Context<'_, I, Env, L> {}
 /// `I` is the input type, `Env` the environment type and `L` the list of slots of the
 /// earlier steps. A step that reads no earlier step implements the trait for every `L`. A
 /// step that reads an earlier step bounds `L` by [`Lookup<M, Index>`](crate::Lookup) and
-/// takes `Index` as the trait's last parameter, which the compiler infers.
+/// takes `Index` as the trait's last parameter, which the compiler infers. A step that
+/// reads two takes a pair: `impl<L, A, B> Step<I, Env, L, (A, B)> for Total where
+/// L: Lookup<Parse, A> + Lookup<Validate, B>`.
 ///
 /// # Examples
 ///

@@ -178,6 +178,8 @@ impl<Env: ?Sized + 'static> Coordinator<Env> {
     ///
     /// The bounds require `Send + Sync` steps and `'static + Send + Sync` outputs, so that
     /// runs can share the coordinator across threads and send their reports to another.
+    /// The coordinator downcasts its dynamic input to `I`, so `I` is a sized `'static`
+    /// type: wrap a `Pipeline<String>` rather than a `Pipeline<str>`.
     ///
     /// # Errors
     ///
