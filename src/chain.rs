@@ -1,7 +1,9 @@
 //! The chain of steps inside a [`Pipeline`](crate::Pipeline) and the recursion that runs it.
 //!
-//! A chain is a frunk HList of [`Link`]s, newest step first, and its bag is an HList of
-//! [`Slot`]s in the same order, created with every entry [`Entry::NotReached`]. Running
+//! A chain is a frunk HList of steps, newest first: [`FnStep`](crate::FnStep) and
+//! [`JobStep`](crate::JobStep) for closures, [`Link`] for a type that implements [`Step`].
+//! Its bag is an HList of [`Slot`]s in the same order, created with every entry
+//! [`Entry::NotReached`]. Running
 //! `HCons<step, earlier>` first runs `earlier`, which fills the tail of the bag, then checks
 //! for cancellation, runs `step` with a shared borrow of the tail, and writes the head. Each
 //! level of the recursion holds only its own step's values, and a finished run has one bag
@@ -22,7 +24,8 @@ use crate::outcome::Entry;
 use crate::sealed::Sealed;
 use crate::step::{Context, Step};
 
-/// One step of a chain, with the phantom index its bag lookups resolved to.
+/// A step written as a type, in a chain, with the phantom index its bag lookups resolved
+/// to.
 ///
 /// The index is inferred when the step is added and kept in the type, so the impl that
 /// runs the step can name it.
