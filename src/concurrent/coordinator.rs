@@ -11,7 +11,6 @@ use std::borrow::Borrow;
 use std::sync::Arc;
 
 use crate::cancel::CancelToken;
-use crate::concurrent::pool::Pool;
 use crate::concurrent::{Concurrent, Results};
 use crate::coordinator::{Coordinator, DynReport, Input};
 use crate::error::{BoxError, Error};
@@ -262,25 +261,17 @@ impl<Env: ?Sized + 'static> Concurrent<Coordinator<Env>> {
         W: Borrow<Env>,
         F: Fn(usize) -> Result<W, BoxError> + Send + Sync + 'static,
     {
-        let inputs = inputs.into_iter();
-        let settings = self.settings_or(inputs.size_hint().1, || self.runner.workers());
         let coordinator = Arc::clone(&self.runner);
         let process = move |env: &W, input: &It::Item, token: &CancelToken| {
             coordinator.run_catch_unwind(Input::new(input), env.borrow(), token)
         };
         let coordinator = Arc::clone(&self.runner);
-        let pool = Pool::start(
-            settings.workers,
-            &self.cancel,
+        self.launch(
+            inputs,
+            || self.runner.workers(),
             make_env,
             process,
             move |message| coordinator.run_panicked(message),
-        )?;
-        Ok(Results::new(
-            inputs,
-            pool,
-            settings.capacity,
-            settings.ordered,
-        ))
+        )
     }
 }

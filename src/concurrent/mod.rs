@@ -58,6 +58,8 @@ use std::num::NonZero;
 use std::sync::Arc;
 
 use crate::cancel::CancelToken;
+use crate::error::{BoxError, Error};
+use pool::Pool;
 
 pub use results::{Processed, Results};
 
@@ -286,15 +288,43 @@ impl<R: ?Sized> Concurrent<R> {
         &self.runner
     }
 
-    /// Resolves the options for an input iterator whose upper size bound is `upper`, with
-    /// the available parallelism as the default worker count.
-    fn settings(&self, upper: Option<usize>) -> Settings {
-        self.settings_or(upper, default_workers)
+    /// Starts the workers of a run over `inputs` and returns the stream of its results.
+    ///
+    /// `default` gives the worker count when [`workers`](Concurrent::workers) was not
+    /// called. Each worker builds its environment with `make_env`, runs `process` for each
+    /// input it takes, and turns the message of a panic outside the callbacks into a
+    /// result with `recover`.
+    fn launch<It, W, Out, F, P, X>(
+        &self,
+        inputs: It,
+        default: impl FnOnce() -> usize,
+        make_env: F,
+        process: P,
+        recover: X,
+    ) -> Result<Results<It::IntoIter, Out>, Error>
+    where
+        It: IntoIterator,
+        It::Item: Send + 'static,
+        Out: Send + 'static,
+        F: Fn(usize) -> Result<W, BoxError> + Send + Sync + 'static,
+        P: Fn(&W, &It::Item, &CancelToken) -> Out + Send + Sync + 'static,
+        X: Fn(String) -> Out + Send + Sync + 'static,
+    {
+        let inputs = inputs.into_iter();
+        let settings = self.settings(inputs.size_hint().1, default);
+        let pool = Pool::start(settings.workers, &self.cancel, make_env, process, recover)?;
+        Ok(Results::new(
+            inputs,
+            pool,
+            settings.capacity,
+            settings.ordered,
+        ))
     }
 
-    /// Resolves the options like [`settings`](Concurrent::settings), with `default` giving
-    /// the worker count when [`workers`](Concurrent::workers) was not called.
-    fn settings_or(&self, upper: Option<usize>, default: impl FnOnce() -> usize) -> Settings {
+    /// Resolves the options for an input iterator whose upper size bound is `upper`, with
+    /// `default` giving the worker count when [`workers`](Concurrent::workers) was not
+    /// called.
+    fn settings(&self, upper: Option<usize>, default: impl FnOnce() -> usize) -> Settings {
         let requested = self.workers.unwrap_or_else(default);
         let mut workers = requested.clamp(1, MAX_WORKERS);
         if let Some(upper) = upper {
@@ -377,7 +407,7 @@ mod tests {
             (Some(usize::MAX), Some(usize::MAX), MAX_WORKERS),
         ];
         for (requested, upper, expected) in cases {
-            let settings = options(requested, None).settings(upper);
+            let settings = options(requested, None).settings(upper, default_workers);
             assert_eq!(
                 settings.workers, expected,
                 "requested {requested:?}, upper {upper:?}"
@@ -387,16 +417,26 @@ mod tests {
 
     #[test]
     fn settings_default_to_available_parallelism() {
-        let settings = options(None, None).settings(None);
+        let settings = options(None, None).settings(None, default_workers);
         assert_eq!(settings.workers, default_workers());
         assert_eq!(settings.capacity, 2 * settings.workers);
     }
 
     #[test]
     fn settings_saturate_capacity() {
-        assert_eq!(options(Some(4), Some(0)).settings(None).capacity, 4);
-        assert_eq!(options(Some(4), Some(10)).settings(None).capacity, 14);
-        let huge = options(Some(4), Some(usize::MAX)).settings(None);
+        assert_eq!(
+            options(Some(4), Some(0))
+                .settings(None, default_workers)
+                .capacity,
+            4
+        );
+        assert_eq!(
+            options(Some(4), Some(10))
+                .settings(None, default_workers)
+                .capacity,
+            14
+        );
+        let huge = options(Some(4), Some(usize::MAX)).settings(None, default_workers);
         assert_eq!(huge.capacity, usize::MAX);
     }
 }

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use crate::bag::Bag;
 use crate::cancel::CancelToken;
 use crate::chain::Chain;
-use crate::concurrent::pool::Pool;
-use crate::concurrent::{Concurrent, Results};
+use crate::concurrent::{Concurrent, Results, default_workers};
 use crate::error::{BoxError, Error};
 use crate::pipeline::Pipeline;
 use crate::report::Report;
@@ -276,24 +275,12 @@ where
         W: Borrow<Env>,
         F: Fn(usize) -> Result<W, BoxError> + Send + Sync + 'static,
     {
-        let inputs = inputs.into_iter();
-        let settings = self.settings(inputs.size_hint().1);
         let pipeline = Arc::clone(&self.runner);
         let process = move |env: &W, input: &It::Item, token: &CancelToken| {
             pipeline.run_catch_unwind(input.borrow(), env.borrow(), token)
         };
-        let pool = Pool::start(
-            settings.workers,
-            &self.cancel,
-            make_env,
-            process,
-            |message| Report::new(Bag(C::NOT_REACHED), Some(Error::RunPanicked { message })),
-        )?;
-        Ok(Results::new(
-            inputs,
-            pool,
-            settings.capacity,
-            settings.ordered,
-        ))
+        self.launch(inputs, default_workers, make_env, process, |message| {
+            Report::new(Bag(C::NOT_REACHED), Some(Error::RunPanicked { message }))
+        })
     }
 }
