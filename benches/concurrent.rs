@@ -15,9 +15,7 @@ use choreograph::Coordinator;
 use criterion::{Criterion, SamplingMode};
 
 use support::harness::{self, PLAIN_LOOP, Scenario};
-use support::statements::{
-    self, AddLine, ImportStatement, Line, add_line, add_line_after_work, statement_pipeline,
-};
+use support::statements::{self, AddLine, Line, add_line, add_line_after_work, statement_pipeline};
 
 /// The records of one iteration: the 1,000 lines of scenario c, cycled.
 const RECORDS: usize = 100_000;
@@ -110,15 +108,8 @@ macro_rules! concurrent_scenario {
         scenario.variant("pipeline_run_loop", || {
             for line in inputs() {
                 let report = pipeline.run(black_box(&line), &ledger);
-                consume(
-                    report.is_ok(),
-                    report
-                        .bag()
-                        .get(ImportStatement)
-                        .output()
-                        .map(String::as_str),
-                    report.bag().get(AddLine).output().copied(),
-                );
+                let (ok, record_id, created) = statements::read_pipeline_report(&report);
+                consume(ok, record_id, created);
             }
         });
         // `None` keeps the default buffer: as many queued records as workers.
@@ -139,15 +130,8 @@ macro_rules! concurrent_scenario {
                     .expect("worker threads start");
                 for record in results {
                     let report = record.report();
-                    consume(
-                        report.is_ok(),
-                        report
-                            .bag()
-                            .get(ImportStatement)
-                            .output()
-                            .map(String::as_str),
-                        report.bag().get(AddLine).output().copied(),
-                    );
+                    let (ok, record_id, created) = statements::read_pipeline_report(&report);
+                    consume(ok, record_id, created);
                 }
             });
         }

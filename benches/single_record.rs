@@ -13,9 +13,7 @@ use criterion::Criterion;
 
 use support::harness::{self, PLAIN_LOOP, Scenario};
 use support::naive::run_naive;
-use support::statements::{
-    self, ADD_LINE, AddLine, IMPORT_STATEMENT, ImportStatement, statement_pipeline,
-};
+use support::statements::{self, ADD_LINE, AddLine, IMPORT_STATEMENT, statement_pipeline};
 use support::trivial::{self, done, pass};
 
 markers! {
@@ -137,15 +135,8 @@ fn statement_import(criterion: &mut Criterion) {
     let mut next = lines.iter().cycle();
     scenario.variant("pipeline", || {
         let report = pipeline.run(black_box(next.next().unwrap()), &ledger);
-        consume(
-            report.is_ok(),
-            report
-                .bag()
-                .get(ImportStatement)
-                .output()
-                .map(String::as_str),
-            report.bag().get(AddLine).output().copied(),
-        );
+        let (ok, record_id, created) = statements::read_pipeline_report(&report);
+        consume(ok, record_id, created);
     });
     let mut next = lines.iter().cycle();
     scenario.variant("coordinator", || {

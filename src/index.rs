@@ -59,6 +59,32 @@ where
 /// `L: Lookup<Validate, Index, Output = i64>`. The bound gives the step
 /// [`EarlierBag::get`](crate::EarlierBag::get) for that marker, through the supertrait
 /// [`Locate`].
+///
+/// A function that returns a reference into a [`Report`](crate::Report)'s bag also bounds
+/// `Index: 'static`, or fixes `Check` and `Reason`: otherwise the compiler cannot tell that
+/// the entry's types outlive the borrow.
+///
+/// # Examples
+///
+/// ```
+/// use choreograph::{Lookup, Pipeline, Report, markers};
+///
+/// markers! {
+///     /// Trims the line.
+///     pub Trim = "trim";
+/// }
+///
+/// fn trimmed<L, Index>(report: &Report<L>) -> Option<&str>
+/// where
+///     L: Lookup<Trim, Index, Output = String>,
+///     Index: 'static,
+/// {
+///     report.bag().get(Trim).output().map(String::as_str)
+/// }
+///
+/// let pipeline = Pipeline::<str>::new().job(Trim, |cx| Ok(cx.input().trim().to_owned()));
+/// assert_eq!(trimmed(&pipeline.run(" a ", &())), Some("a"));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{M}` is not an earlier step of this pipeline",
     label = "no step marked `{M}` comes before this point",

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use choreograph::{BoxError, Check, Coordinator, DynReport, DynStep, Reason, SkipReason};
+use choreograph::{
+    BoxError, Check, Coordinator, DynReport, DynStep, Lookup, Reason, Report, SkipReason,
+};
 
 use super::naive::{NaiveDecision, NaiveStep};
 
@@ -225,6 +227,26 @@ pub fn coordinator_for<T: Borrow<Line> + Any>(add: AddFn) -> Coordinator<Ledger>
         .expect("step names are distinct");
     coordinator.add_step(add).expect("step names are distinct");
     coordinator
+}
+
+/// Returns what a caller reads from a pipeline's report of one import: whether it
+/// succeeded, the new record id and step 2's output.
+///
+/// `L` is the bag of [`statement_pipeline!`], whose type names closures, so the bounds
+/// state what the function reads from it.
+#[inline]
+pub fn read_pipeline_report<L, S, A>(report: &Report<L>) -> (bool, Option<&str>, Option<bool>)
+where
+    L: Lookup<ImportStatement, S, Output = String> + Lookup<AddLine, A, Output = bool>,
+    S: 'static,
+    A: 'static,
+{
+    let bag = report.bag();
+    (
+        report.is_ok(),
+        bag.get(ImportStatement).output().map(String::as_str),
+        bag.get(AddLine).output().copied(),
+    )
 }
 
 /// Returns what a caller reads from a coordinator's report of one import: whether it
