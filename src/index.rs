@@ -1,8 +1,8 @@
 //! Compile-time lookups into a data bag, keyed by phantom index types that users never write.
 //!
-//! Each lookup trait has two impls: the value is at the head of the list ([`Here`]), or it is
-//! in the tail at some index `I` ([`There<I>`]). The compiler infers the index; when no impl
-//! fits, the `on_unimplemented` message names the marker or type that was asked for.
+//! Each lookup trait has an impl for the value at the head of the list ([`Here`]) and one for
+//! the value in the tail at some index `I` ([`There<I>`]). The compiler infers the index; when
+//! no impl fits, the `on_unimplemented` message names the requested marker or type.
 
 use frunk::{HCons, HNil};
 
@@ -12,8 +12,8 @@ use crate::bag::Slot;
 use crate::outcome::Entry;
 use crate::sealed::Sealed;
 
-/// Finds the entry of the step marked `M` in a data bag's list of slots, with the entry's
-/// types as parameters: `P` the pre-check output, `J` the job output and `R` the skip reason.
+/// The lookup of the step marked `M` in a data bag's list of slots, with the entry's types
+/// as parameters: `P` the pre-check output, `J` the job output and `R` the skip reason.
 ///
 /// Sealed: the crate implements it for the lists it builds. Call it through
 /// [`Bag::get`](crate::Bag::get) or [`EarlierBag::get`](crate::EarlierBag::get); a step
@@ -152,9 +152,9 @@ where
 
 /// The index of a lookup into an empty list, which never succeeds.
 ///
-/// Without a candidate impl of [`Locate`] for [`HNil`], the compiler would settle a lookup into a
-/// one-step list on that step's marker before it looks at the marker the caller passed,
-/// and report a type mismatch instead of the lookup's own message.
+/// Without a candidate impl of [`Locate`] for [`HNil`], the compiler would settle a lookup
+/// into a one-step list on that step's marker before it looks at the marker the caller
+/// passed, and report a type mismatch instead of the lookup's own message.
 pub enum Nowhere {}
 
 /// A bound that no type satisfies, so the [`HNil`] impls below never apply.
