@@ -79,8 +79,8 @@
 //! 5. The pre-check's output is stored in all three cases.
 //! 6. A job's output is stored when it succeeds.
 //! 7. A job's error (a [`JobError`] from a closure) is recorded, nothing is stored for that
-//!    job, and the run stops with [`Error::JobFailed`]; `source()` and `downcast_ref` reach
-//!    the job's own error.
+//!    job, and the run stops with [`Error::JobFailed`], whose `source()` and `downcast_ref`
+//!    reach the job's own error.
 //! 8. Before every step the run checks its [`CancelToken`] and the token's deadline. A
 //!    canceled run stops with [`Error::Canceled`], which names the step it did not start,
 //!    and calls nothing more.
